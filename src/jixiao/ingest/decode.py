@@ -76,19 +76,35 @@ def iter_lines(path: str | Path) -> tuple[str, bool, Iterator[str]]:
         raise
     f.seek(0)
 
-    def lines() -> Iterator[str]:
-        text = io.TextIOWrapper(f, encoding=encoding, errors="strict", newline=None)
-        lineno = 0
-        try:
-            for lineno, line in enumerate(text, 1):  # noqa: B007 - lineno used in the error
-                if "\x00" in line:
-                    raise BinaryFileError(path, "含有空字符（NUL），不是文本文件", line=lineno)
-                yield line.rstrip("\r\n")
-        except UnicodeDecodeError as exc:
-            raise EncodingError(path, f"按 {encoding} 解码失败：文件中途出现无效字节（{exc.reason}）",
-                                line=lineno + 1) from None
-        finally:
-            text.close()
+    if encoding.startswith("utf-16"):
+        def lines() -> Iterator[str]:
+            text = io.TextIOWrapper(f, encoding=encoding, errors="strict", newline=None)
+            lineno = 0
+            try:
+                for lineno, line in enumerate(text, 1):  # noqa: B007 - lineno used in the error
+                    yield line.rstrip("\r\n")
+            except UnicodeDecodeError as exc:
+                raise EncodingError(path, f"按 {encoding} 解码失败：文件中途出现无效字节（{exc.reason}）",
+                                    line=lineno + 1) from None
+            finally:
+                text.close()
+    else:
+        # ASCII-compatible encodings: split bytes on newlines and decode each
+        # line, so an error names the exact line.
+        def lines() -> Iterator[str]:
+            try:
+                for lineno, raw in enumerate(f, 1):
+                    if b"\x00" in raw:
+                        raise BinaryFileError(path, "含有空字符（NUL），不是文本文件", line=lineno)
+                    try:
+                        line = raw.decode(encoding)
+                    except UnicodeDecodeError as exc:
+                        raise EncodingError(path, f"按 {encoding} 解码失败：第{exc.start + 1}字节处有无效字节",
+                                            line=lineno) from None
+                    yield line.rstrip("\r\n")
+            finally:
+                f.close()
 
-    has_pages = b"\x0c" in sample  # also true for UTF-16 (0c 00)
-    return encoding, has_pages, lines()
+    # Page breaks (form feeds) in the sample mean page numbers are meaningful.
+    head = codecs.getincrementaldecoder(encoding)("replace").decode(sample, final=False)
+    return encoding, "\f" in head, lines()

@@ -40,6 +40,7 @@ from .codes import READ_CODES  # noqa: F401 - the codes used below are documente
 
 _TITLE_RE = re.compile(r"^[^，。：:；]{0,30}绩效(?:目标)?自评表")
 _YEAR_RE = re.compile(r"[（(]?\s*(\d{4})\s*年度?\s*[)）]?")
+_YEAR_LINE_RE = re.compile(r"^[（(]?\s*\d{4}\s*年度?\s*[)）]?$")
 _UNIT_RE = re.compile(r"[（(]\s*(万元|元|千元|亿元)\s*[)）]")
 _NUM_TOKEN_RE = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$")
 _PLACEHOLDER = frozenset({"-", "—", "--", "/", "－", "——"})
@@ -800,6 +801,7 @@ def _split_forms(lines_iter: Iterator[str], has_pages: bool) -> Iterator[list[_L
     at 项目名称 when the title is missing)."""
     page = 1 if has_pages else None
     cur: list[_Line] | None = None
+    preamble: list[_Line] = []
     seen_name = False
     for no, raw in enumerate(lines_iter, 1):
         if "\f" in raw:
@@ -818,12 +820,21 @@ def _split_forms(lines_iter: Iterator[str], has_pages: bool) -> Iterator[list[_L
             continue
         if text.startswith("项目名称"):
             if cur is None or seen_name:
+                # A form without its title: the year line printed above
+                # 项目名称 belongs to it, not to what came before.
+                carried = []
                 if cur:
+                    while cur and _YEAR_LINE_RE.match(cur[-1].text):
+                        carried.insert(0, cur.pop())
                     yield cur
-                cur = []
+                elif preamble and _YEAR_LINE_RE.match(preamble[-1].text):
+                    carried = [preamble[-1]]
+                cur = carried
             seen_name = True
         if cur is not None:
             cur.append(line)
+        else:
+            preamble = preamble[-3:] + [line]
     if cur:
         yield cur
 

@@ -1,0 +1,233 @@
+"""Command line: parse arguments, call the library, print. No logic lives here.
+
+Exit status: 0 when every input was read, 2 when some input could not be
+read (the others are still processed and printed), 1 for a usage error such
+as an unknown rulebook.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from enum import Enum
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .ingest import ReadError, iter_inputs, read_forms
+from .model import Form, form_json_schema
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    help="jixiao 绩效：读取、复算项目支出绩效自评表。\n\nRead and rescore project-expenditure self-evaluation forms.",
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+EXIT_UNREADABLE = 2
+
+
+class Fmt(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def sample_path() -> Path:
+    """The embedded sample: 16 real forms of 2024 (七宝镇城市运行管理中心)."""
+    return Path(str(resources.files("jixiao") / "sample" / "qibao-2024.txt"))
+
+
+def _version(value: bool):
+    if value:
+        out.print(f"jixiao {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True,
+                                                    help="显示版本号 / show the version")] = None,
+):
+    pass
+
+
+class _Batch:
+    """Walk the inputs, yield forms, remember the files that could not be read."""
+
+    def __init__(self, files: list[Path], sample: bool):
+        paths: list[Path] = list(files)
+        if sample:
+            paths.insert(0, sample_path())
+        if not paths:
+            err.print("[red]错误：没有输入文件。请给出文件或文件夹，或使用 --sample 读取内置样例。[/red]")
+            raise typer.Exit(1)
+        self.paths = paths
+        self.failed: list[ReadError] = []
+        self.read_files = 0
+
+    def forms(self) -> Iterator[Form]:
+        for path in iter_inputs(self.paths):
+            try:
+                for form in read_forms(path):
+                    yield form
+                self.read_files += 1
+            except ReadError as exc:
+                self.failed.append(exc)
+                err.print(f"[red]无法读取[/red] {exc}")
+            except OSError as exc:
+                e = ReadError(path, f"无法打开文件（{exc.strerror or exc}）")
+                self.failed.append(e)
+                err.print(f"[red]无法读取[/red] {e}")
+
+    def finish(self) -> None:
+        if self.failed:
+            err.print(f"[yellow]{len(self.failed)} 个文件无法读取，其余文件已处理。[/yellow]")
+            raise typer.Exit(EXIT_UNREADABLE)
+
+
+def _stream_json_array(items: Iterator[dict]) -> None:
+    """Print a JSON array one element at a time, so a large batch is never held."""
+    w = sys.stdout.write
+    first = True
+    w("[")
+    for item in items:
+        w("\n" if first else ",\n")
+        w(json.dumps(item, ensure_ascii=False, indent=2))
+        first = False
+    w("\n]\n" if not first else "]\n")
+    sys.stdout.flush()
+
+
+def _fmt(d) -> str:
+    if d is None:
+        return "—"
+    return f"{d:,.2f}"
+
+
+def _print_form_summary(form: Form) -> None:
+    f = form.funds
+    where = f"{form.source.file}" + (f" 第{form.source.line}-{form.source.end_line}行" if form.source.line else "")
+    out.rule(f"[bold]{form.project_name or '（无项目名称）'}[/bold]")
+    out.print(f"主管部门：{form.department}    实施单位：{form.implementing_unit}    年度：{form.year or '—'}")
+    out.print(f"来源：{where}")
+    out.print(
+        f"项目资金（{form.funds_unit}）：年初预算数 {_fmt(f.initial_budget)}  全年预算数 {_fmt(f.adjusted_budget)}  "
+        f"全年执行数 {_fmt(f.executed)}  执行率 {_fmt(f.rate)}%  得分 {_fmt(f.score)}/{_fmt(f.weight)}"
+    )
+    t = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
+    t.add_column("三级指标", overflow="fold", ratio=3)
+    t.add_column("年度指标值", no_wrap=True)
+    t.add_column("实际完成值", no_wrap=True)
+    t.add_column("分值", justify="right", no_wrap=True)
+    t.add_column("得分", justify="right", no_wrap=True)
+    group = None
+    for ind in form.indicators:
+        if (ind.level1, ind.level2) != group:
+            group = (ind.level1, ind.level2)
+            t.add_row(f"[bold]{ind.level1} / {ind.level2}[/bold]", "", "", "", "")
+        t.add_row("  " + ind.name, ind.target, ind.actual, _fmt(ind.weight), _fmt(ind.score))
+        if ind.deviation:
+            t.add_row(f"    [dim]偏差原因分析：{ind.deviation}[/dim]", "", "", "", "")
+    out.print(t)
+    out.print(f"总分 {_fmt(form.total)}    评分等级 {form.grade or '—'}    指标 {len(form.indicators)} 项")
+    if not form.complete:
+        out.print("[bold red]注意：本表未能完整读取，以下警告说明缺了什么。[/bold red]")
+    for w in form.warnings:
+        out.print(f"[yellow]警告 {w.code}[/yellow] {w.message}")
+
+
+@app.command("parse")
+def parse_cmd(
+    files: Annotated[Optional[list[Path]], typer.Argument(help="自评表文件或文件夹 / files or folders")] = None,
+    format: Annotated[Fmt, typer.Option("--format", "-f", help="输出格式：text 或 json")] = Fmt.text,
+    sample: Annotated[bool, typer.Option("--sample", help="读取内置样例（16 张 2024 年自评表）")] = False,
+):
+    """读取自评表并输出结构化数据 / read forms and print them."""
+    batch = _Batch(files or [], sample)
+    if format is Fmt.json:
+        _stream_json_array(f.to_json_dict() for f in batch.forms())
+    else:
+        n = 0
+        for form in batch.forms():
+            _print_form_summary(form)
+            n += 1
+        out.print(f"\n共读取 {n} 张自评表。")
+    batch.finish()
+
+
+@app.command("score")
+def score_cmd(
+    files: Annotated[Optional[list[Path]], typer.Argument(help="自评表文件或文件夹 / files or folders")] = None,
+    rulebook: Annotated[str, typer.Option("--rulebook", "-r", help="评分规则：内置名称（national, shanghai）或 .toml 文件路径")]
+    = "national",
+    format: Annotated[Fmt, typer.Option("--format", "-f", help="输出格式：text 或 json")] = Fmt.text,
+    sample: Annotated[bool, typer.Option("--sample", help="读取内置样例（16 张 2024 年自评表）")] = False,
+):
+    """按评分规则复算执行率、得分、总分和等级，列出与填报值的差异 / rescore forms."""
+    from .scoring import RulebookError, load_rulebook, score_form
+
+    try:
+        rb = load_rulebook(rulebook)
+    except RulebookError as exc:
+        err.print(f"[red]评分规则错误：[/red]{exc}")
+        raise typer.Exit(1)
+    batch = _Batch(files or [], sample)
+    if format is Fmt.json:
+        _stream_json_array(score_form(f, rb).to_json_dict() for f in batch.forms())
+        batch.finish()
+        return
+    n = n_diff = 0
+    for form in batch.forms():
+        res = score_form(form, rb)
+        _print_score(form, res)
+        n += 1
+        n_diff += bool(res.differences)
+    out.print(f"\n评分规则：{rb.name}。共复算 {n} 张自评表，{n_diff} 张与填报值有差异。")
+    batch.finish()
+
+
+def _print_score(form: Form, res) -> None:
+    rep, rec = res.reported, res.recomputed
+    out.rule(f"[bold]{form.project_name or '（无项目名称）'}[/bold]")
+    t = Table(show_edge=False, box=None, header_style="bold")
+    t.add_column("项目")
+    t.add_column("填报", justify="right")
+    t.add_column("复算", justify="right")
+
+    def ind_sum(xs):
+        vals = [x for x in xs if x is not None]
+        return sum(vals) if vals else None
+
+    t.add_row("执行率(%)", _fmt(rep.rate), _fmt(rec.rate))
+    t.add_row("预算执行得分", _fmt(rep.budget_score), _fmt(rec.budget_score))
+    t.add_row("指标得分合计", _fmt(ind_sum(rep.indicator_scores)), _fmt(ind_sum(rec.indicator_scores)))
+    t.add_row("总分", _fmt(rep.total), _fmt(rec.total))
+    t.add_row("评分等级", rep.grade or "—", rec.grade or "—")
+    out.print(t)
+    if res.differences:
+        for d in res.differences:
+            out.print(f"[red]差异[/red] {d.field}：{d.message}")
+    else:
+        out.print("[green]复算结果与填报值一致。[/green]")
+
+
+@app.command("schema")
+def schema_cmd():
+    """输出自评表数据的 JSON Schema / print the JSON Schema of a form."""
+    sys.stdout.write(json.dumps(form_json_schema(), ensure_ascii=False, indent=2) + "\n")
+
+
+def main() -> None:  # console-script entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -11,6 +11,8 @@ label (``可持续影``) resolves to the only framework name it can start.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..model.framework import LEVEL1_NAMES, LEVEL2_BY_LEVEL1, LEVEL2_NAMES
 
 # Longest label fragment a vertical cell prints on one line. Longer tokens are
@@ -18,10 +20,18 @@ from ..model.framework import LEVEL1_NAMES, LEVEL2_BY_LEVEL1, LEVEL2_NAMES
 _MAX_FRAGMENT = 4
 
 
+_PREFIXES: dict[tuple[str, ...], frozenset[str]] = {}
+
+
 def _prefix_of(buf: str, names: tuple[str, ...]) -> bool:
-    return any(n.startswith(buf) for n in names)
+    # Called for every token of the table: a set lookup, not a scan.
+    pre = _PREFIXES.get(names)
+    if pre is None:
+        pre = _PREFIXES[names] = frozenset(n[:i] for n in names for i in range(1, len(n) + 1))
+    return buf in pre
 
 
+@lru_cache(maxsize=1024)
 def _resolve(buf: str, names: tuple[str, ...]) -> str | None:
     if buf in names:
         return buf
@@ -84,26 +94,34 @@ class LabelTracker:
         return True
 
     def _plan(self, frag: str) -> tuple[str, str] | None:
-        if not frag or (len(frag) > _MAX_FRAGMENT and frag not in LEVEL1_NAMES and frag not in LEVEL2_NAMES):
-            return None
-        l1_done = self.l1 in LEVEL1_NAMES
-        l2_names = self._l2_names()
-        l2_done = self.l2 in LEVEL2_NAMES
-        # 1. continue an unfinished label (the level-1 column prints first).
-        if self.l1 and not l1_done and _prefix_of(self.l1 + frag, LEVEL1_NAMES):
-            return ("l1+", self.l1 + frag)
-        if self.l2 and not l2_done and _prefix_of(self.l2 + frag, LEVEL2_NAMES):
-            return ("l2+", self.l2 + frag)
-        # 2. start a new label. 成本指标 is ambiguous (level 2 under 产出指标,
-        # level 1 in the newer framework); inside 产出指标 it is level 2.
-        starts_l2 = _prefix_of(frag, l2_names)
-        starts_l1 = _prefix_of(frag, LEVEL1_NAMES)
-        if starts_l1 and not (starts_l2 and self.l1.startswith("产出")):
-            return ("l1", frag)
-        if starts_l2:
-            return ("l2", frag)
-        if _prefix_of(frag, LEVEL2_BY_LEVEL1["成本指标"]) and self.l2.startswith("成本"):
-            return ("cost-l1", frag)
-        if _prefix_of(frag, LEVEL2_NAMES):  # a level 2 that does not fit its level 1, kept as printed
-            return ("l2", frag)
+        return _plan(self.l1, self.l2, frag)
+
+
+@lru_cache(maxsize=4096)
+def _plan(l1: str, l2: str, frag: str) -> tuple[str, str] | None:
+    """What feeding ``frag`` does in state (l1, l2); a pure function, cached
+    because the same few fragments recur in every form."""
+    if not frag or (len(frag) > _MAX_FRAGMENT and frag not in LEVEL1_NAMES and frag not in LEVEL2_NAMES):
         return None
+    l1_done = l1 in LEVEL1_NAMES
+    l1_full = _resolve(l1, LEVEL1_NAMES) if l1 else None
+    l2_names = LEVEL2_BY_LEVEL1[l1_full] if l1_full else LEVEL2_NAMES
+    l2_done = l2 in LEVEL2_NAMES
+    # 1. continue an unfinished label (the level-1 column prints first).
+    if l1 and not l1_done and _prefix_of(l1 + frag, LEVEL1_NAMES):
+        return ("l1+", l1 + frag)
+    if l2 and not l2_done and _prefix_of(l2 + frag, LEVEL2_NAMES):
+        return ("l2+", l2 + frag)
+    # 2. start a new label. 成本指标 is ambiguous (level 2 under 产出指标,
+    # level 1 in the newer framework); inside 产出指标 it is level 2.
+    starts_l2 = _prefix_of(frag, l2_names)
+    starts_l1 = _prefix_of(frag, LEVEL1_NAMES)
+    if starts_l1 and not (starts_l2 and l1.startswith("产出")):
+        return ("l1", frag)
+    if starts_l2:
+        return ("l2", frag)
+    if _prefix_of(frag, LEVEL2_BY_LEVEL1["成本指标"]) and l2.startswith("成本"):
+        return ("cost-l1", frag)
+    if _prefix_of(frag, LEVEL2_NAMES):  # a level 2 that does not fit its level 1, kept as printed
+        return ("l2", frag)
+    return None

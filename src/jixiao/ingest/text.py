@@ -43,6 +43,7 @@ _YEAR_RE = re.compile(r"[（(]?\s*(\d{4})\s*年度?\s*[)）]?")
 _YEAR_LINE_RE = re.compile(r"^[（(]?\s*\d{4}\s*年度?\s*[)）]?$")
 _UNIT_RE = re.compile(r"[（(]\s*(万元|元|千元|亿元)\s*[)）]")
 _NUM_TOKEN_RE = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$")
+_PLAIN_DECIMAL_RE = re.compile(r"^\d+(?:\.\d+)?$")
 _PLACEHOLDER = frozenset({"-", "—", "--", "/", "－", "——"})
 _PAGE_NO_RE = re.compile(r"^(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3})$")
 _SENTENCE_END = tuple("。！？；.!?;")
@@ -104,6 +105,8 @@ def _is_num(tok: str) -> bool:
 
 
 def _num(tok: str) -> Decimal | None:
+    if _PLAIN_DECIMAL_RE.match(tok):  # the common case, without the general parser
+        return Decimal(tok)
     return parse_number(tok.rstrip("%"))
 
 
@@ -115,20 +118,30 @@ class _Line:
     indent: bool  # the printed line started with whitespace (a paragraph start)
 
 
-@dataclass(slots=True)
-class _Tok:
-    text: str
-    line: _Line
-    start: int  # offset in line.text
-    end: int
+# A token is a plain tuple (text, line, start, end): rows are many, and a
+# tuple is several times cheaper to build than a class instance.
+_Tok = tuple  # (str, _Line, int, int)
+_TEXT, _LINE, _START = 0, 1, 2
 
 
 def _tokens(line: _Line) -> list[_Tok]:
-    return [_Tok(m.group(), line, m.start(), m.end()) for m in re.finditer(r"\S+", line.text)]
+    out = []
+    pos = 0
+    text = line.text
+    for w in text.split():
+        start = text.index(w, pos)
+        pos = start + len(w)
+        out.append((w, line, start, pos))
+    return out
 
 
 def _paren_balance(s: str) -> int:
+    if "(" not in s and "（" not in s and ")" not in s and "）" not in s:
+        return 0
     return s.count("(") + s.count("（") - s.count(")") - s.count("）")
+
+
+_BARE_COMPARATORS = frozenset(("=", "≥", "≤", ">", "<", "＝", "≧", "≦", ">=", "<="))
 
 
 def _merge_tokens(toks: list[_Tok]) -> list[list[_Tok]]:
@@ -137,43 +150,59 @@ def _merge_tokens(toks: list[_Tok]) -> list[list[_Tok]]:
     a bare ``(单位)`` joins the number before it, and a qualitative result the
     cell wrapped (``达成预期`` + ``指标``) is made whole again."""
     cells: list[list[_Tok]] = []
+    prev = ""
     for t in toks:
-        if cells:
-            prev = "".join(x.text for x in cells[-1])
-            if (_paren_balance(prev) > 0
-                    or prev in ("=", "≥", "≤", ">", "<", "＝", "≧", "≦", ">=", "<=")
-                    or (t.text[0] in "(（" and _is_num(prev.lstrip("=≥≤><＝≧≦")))
-                    or (t.line is not cells[-1][-1].line and (prev + t.text) in _WRAP_WORDS)):
-                cells[-1].append(t)
-                continue
+        tx = t[_TEXT]
+        if cells and (
+            (prev[-1] not in ")）" and _paren_balance(prev) > 0)
+            or prev in _BARE_COMPARATORS
+            or (tx[0] in "(（" and _is_num(prev.lstrip("=≥≤><＝≧≦")))
+            or (t[_LINE] is not cells[-1][-1][_LINE] and (prev + tx) in _WRAP_WORDS)
+        ):
+            cells[-1].append(t)
+            prev += tx
+            continue
         cells.append([t])
+        prev = tx
     return cells
+
+
+_NEEDS_MERGE_RE = re.compile(r"(?:^|\s)(?:[(（]|(?:[=≥≤><＝≧≦]|>=|<=)(?:\s|$))")
+
+
+def _simple_cells(text: str) -> bool:
+    """True when no cell of this line spans two tokens: parentheses balance,
+    no token starts with one, no comparison sign stands alone."""
+    return (text.count("(") + text.count("（") == text.count(")") + text.count("）")
+            and _NEEDS_MERGE_RE.search(text) is None)
 
 
 def _cell_text(cell: list[_Tok]) -> str:
     """Text of a cell: pieces on one line keep their printed spacing, pieces on
     different lines are joined as a wrap."""
+    if len(cell) == 1:
+        return cell[0][_TEXT]
     parts: list[str] = []
     cur_line = None
     for t in cell:
-        if t.line is cur_line:
-            parts[-1] = parts[-1] + " " + t.text if parts else t.text
+        if t[_LINE] is cur_line:
+            parts[-1] = parts[-1] + " " + t[_TEXT] if parts else t[_TEXT]
         else:
-            parts.append(t.text)
-            cur_line = t.line
+            parts.append(t[_TEXT])
+            cur_line = t[_LINE]
     return join_wrapped(parts)
 
 
 def _lines_of(cell: list[_Tok]) -> tuple[int, int]:
-    return cell[0].line.no, cell[-1].line.no
+    return cell[0][_LINE].no, cell[-1][_LINE].no
 
 
 # ---------------------------------------------------------------------------
 # Goal split
 
 
-def _bigrams(s: str) -> set[str]:
-    return {s[i:i + 2] for i in range(len(s) - 1)}
+def _bigrams(s: str) -> set[tuple[str, str]]:
+    return set(zip(s, s[1:]))
 
 
 def split_goal(lines: list[_Line]) -> tuple[int, float]:
@@ -194,6 +223,7 @@ def split_goal(lines: list[_Line]) -> tuple[int, float]:
     widths = [display_width(ln.text) for ln in lines]
     texts = [ln.text for ln in lines]
     scored: list[tuple[float, int]] = []
+    line_grams: list[set[tuple[str, str]]] | None = None
     prefix_max = []
     m = 0
     for w in widths:
@@ -221,8 +251,10 @@ def split_goal(lines: list[_Line]) -> tuple[int, float]:
         if s < 1.0:  # not a paragraph end at all: skip the costly part
             scored.append((s, k))
             continue
-        a = _bigrams("".join(texts[:k]))
-        b = _bigrams("".join(texts[k:]))
+        if line_grams is None:
+            line_grams = [_bigrams(t) for t in texts]
+        a = set().union(*line_grams[:k])
+        b = set().union(*line_grams[k:])
         if a and b:
             s += 3.0 * (2 * len(a & b) / (len(a) + len(b)))
         scored.append((s, k))
@@ -267,6 +299,7 @@ class _FormParser:
         self.goal = {"expected": "", "actual": ""}
         self.rows: list[_Row] = []
         self.complete = True
+        self._label_lines: tuple[int | None, int | None] = (None, None)
 
     # -- bookkeeping -----------------------------------------------------
     def warn(self, code: str, message: str, line: _Line | int | None = None, field_: str | None = None):
@@ -433,19 +466,22 @@ class _FormParser:
             if d is None:
                 continue
             parsed[col] = d
+        # Locations: the row; its cells too when the label wrapped onto
+        # earlier lines (then the numbers are on the row's last line only).
         if source == "total":
-            prefix = "funds"
-            for col, d in parsed.items():
-                self.funds[col] = d
-                self.loc(f"{prefix}.{col}", last)
+            self.funds.update(parsed)
             self.loc("funds", first, last)
+            if first is not last:
+                for col in parsed:
+                    self.loc(f"funds.{col}", last)
         else:
             idx = len(self.funds["rows"])
             row = {"source": source, "label": label.replace("其中：", "").replace("其中:", "")}
             for col in ("initial_budget", "adjusted_budget", "executed", "rate"):
                 if col in parsed:
                     row[col] = parsed[col]
-                    self.loc(f"funds.rows[{idx}].{col}", last)
+                    if first is not last:
+                        self.loc(f"funds.rows[{idx}].{col}", last)
             self.funds["rows"].append(row)
             self.loc(f"funds.rows[{idx}]", first, last)
 
@@ -512,26 +548,33 @@ class _FormParser:
         while i < n:
             ln = lines[i]
             t = ln.text
-            if t.startswith(("总分", "合计")) or t.startswith("评分等级"):
+            # Most lines of the table are label fragments: try them first.
+            if len(t) <= 4 and labels.feed(t, ln.no):
+                i += 1
+                continue
+            if t.startswith(("总分", "合计", "评分等级")):
                 break
-            if _PAGE_NO_RE.match(t) or (_is_header_line(t) and not self.rows) or _is_repeated_header(t):
+            if _PAGE_NO_RE.match(t) or (not self.rows and _is_header_line(t)) or _is_repeated_header(t):
                 i += 1
                 continue
-            toks = _tokens(ln)
-            # A line of label fragments only.
-            if all(labels.can_feed(tk.text) for tk in toks) and self._feed_all(labels, toks, ln):
+            words = t.split()
+            # A line of label fragments only (all or nothing when several).
+            if 1 < len(words) <= 3 and all(labels.can_feed(w) for w in words):
+                for w in words:
+                    labels.feed(w, ln.no)
                 i += 1
                 continue
-            row_end = _find_row_end(toks, len(value_cols))
+            row_end = _find_row_end(words, len(value_cols))
             if row_end is None:
                 pending.append(ln)
                 i += 1
                 continue
+            toks = _tokens(ln)
             # Leading label fragments on the row line (page-break rows).
             j = 0
-            while j < row_end - len(value_cols) and j < 2 and labels.can_feed(toks[j].text) \
+            while j < row_end - len(value_cols) and j < 2 and labels.can_feed(toks[j][_TEXT]) \
                     and row_end - len(value_cols) - j > 1:
-                labels.feed(toks[j].text, ln.no)
+                labels.feed(toks[j][_TEXT], ln.no)
                 j += 1
             row = self._make_row(toks[j:], row_end - j, value_cols, pending, last_row, labels, ln)
             pending = []
@@ -550,27 +593,79 @@ class _FormParser:
             self.complete = False
         return i
 
-    def _feed_all(self, labels: LabelTracker, toks: list[_Tok], ln: _Line) -> bool:
-        if not toks:
-            return True
-        for tk in toks:
-            if not labels.feed(tk.text, ln.no):  # pragma: no cover - can_feed checked each
-                return False
-        return True
-
     def _make_row(self, toks: list[_Tok], row_end: int, value_cols: list[str], pending: list[_Line],
                   last_row: _Row | None, labels: LabelTracker, ln: _Line) -> _Row | None:
         """Build a row from the tokens of its closing line and the lines pending
         before it (a wrapped name or values, or the previous row's deviation)."""
         nvals = len(value_cols)
         tail = toks[row_end:]  # deviation text on the row's line
-        own = _merge_tokens(toks[:row_end])
+        own_toks = toks[:row_end]
+        if _simple_cells(ln.text):  # the usual row: one token per cell
+            own = [[tk] for tk in own_toks]
+        else:
+            own = _merge_tokens(own_toks)
+        if not pending:  # the usual case: the row is whole on its line
+            if len(own) < nvals:
+                return self._short_row(ln, nvals, len(own))
+            value_cells = own[len(own) - nvals:]
+            name_cells = own[: len(own) - nvals]
+            name = _cell_text([tk for c in name_cells for tk in c]) if name_cells else ""
+            name_from_pending: list[_Line] = []
+            borrowed: list[list[_Tok]] = []
+        else:
+            split = self._use_pending(own, nvals, pending, last_row, ln)
+            if split is None:
+                return None
+            value_cells, name_cells, name_from_pending, borrowed, name = split
+        vals = {col: _cell_text(c) for col, c in zip(value_cols, value_cells)}
+        first_line = name_from_pending[0] if name_from_pending else (
+            borrowed[0][0][_LINE] if borrowed else ln)
+        l1, ok1 = labels.level1()
+        l2, ok2 = labels.level2()
+        if not name:
+            self.warn("JX007", f"第{ln.no}行：指标行没有三级指标名称", ln, "indicators")
+        if not (ok1 and ok2):
+            self.warn("JX008", f"第{ln.no}行：无法确定指标“{name}”的一级/二级指标（读到“{l1}”/“{l2}”）", ln,
+                      "indicators")
+        weight = _num(vals.get("weight", "")) if "weight" in vals else None
+        score = _num(vals.get("score", "")) if "score" in vals else None
+        row = _Row(level1=l1, level2=l2, name=name, target=vals.get("target", ""), actual=vals.get("actual", ""),
+                   weight=weight, score=score, lines=(first_line.no, ln.no), page=ln.page)
+        # Locations: the row's span always; a cell only when it lies elsewhere
+        # than the row's closing line (Form.location_of falls back to the row).
+        idx = len(self.rows)
+        row.locs[f"indicators[{idx}]"] = {"page": first_line.page, "line": first_line.no, "end_line": ln.no}
+        if name_from_pending or (name_cells and name_cells[0][0][_LINE] is not ln):
+            a = name_from_pending[0].no if name_from_pending else name_cells[0][0][_LINE].no
+            b = name_cells[-1][-1][_LINE].no if name_cells else name_from_pending[-1].no
+            row.locs[f"indicators[{idx}].name"] = {"page": first_line.page, "line": a, "end_line": b}
+        for col, c in zip(value_cols, value_cells):
+            if c[0][_LINE] is not ln or c[-1][_LINE] is not ln:
+                a, b = _lines_of(c)
+                row.locs[f"indicators[{idx}].{col}"] = {"page": c[0][_LINE].page, "line": a, "end_line": b}
+        # A label is located once, at the first row it heads.
+        for k, (key, at) in enumerate((("level1", labels.l1_line), ("level2", labels.l2_line))):
+            if at is not None and at != ln.no and at != self._label_lines[k]:
+                row.locs[f"indicators[{idx}].{key}"] = {"page": None, "line": at, "end_line": at}
+        self._label_lines = (labels.l1_line, labels.l2_line)
+        if tail:
+            row.deviation.append(ln.text[tail[0][_START]:])
+            row.locs[f"indicators[{idx}].deviation"] = {"page": ln.page, "line": ln.no, "end_line": ln.no}
+        return row
+
+    def _short_row(self, ln: _Line, nvals: int, got: int) -> None:
+        self.warn("JX007", f"第{ln.no}行：指标行缺少数值列（应有{nvals}列，只读到{got}列），已跳过此行", ln, "indicators")
+        self.complete = False
+        return None
+
+    def _use_pending(self, own, nvals, pending, last_row, ln):
+        """Share the pending lines out: values wrapped onto earlier lines and
+        a wrapped name go to this row; the rest is the previous row's note."""
         # Values come from the right of the closing line; missing ones from the
         # end of the pending lines (a wrapped target/actual).
-        pend_toks = [tk for pl in pending for tk in _tokens(pl)]
-        pend_cells = _merge_tokens(pend_toks)
+        pend_cells = _merge_tokens([tk for pl in pending for tk in _tokens(pl)])
         # Rejoin a value wrapped across the boundary between pending and own.
-        if pend_cells and own and _paren_balance("".join(x.text for x in pend_cells[-1])) > 0:
+        if pend_cells and own and _paren_balance("".join(x[_TEXT] for x in pend_cells[-1])) > 0:
             own = _merge_tokens([tk for c in pend_cells[-1:] for tk in c] + [tk for c in own for tk in c])
             pend_cells = pend_cells[:-1]
         cells = own
@@ -579,14 +674,11 @@ class _FormParser:
             borrowed.insert(0, pend_cells.pop())
             cells = borrowed + own
         if len(cells) < nvals:
-            self.warn("JX007", f"第{ln.no}行：指标行缺少数值列（应有{nvals}列，只读到{len(cells)}列），已跳过此行", ln,
-                      "indicators")
-            self.complete = False
-            return None
+            return self._short_row(ln, nvals, len(cells))
         value_cells = cells[len(cells) - nvals:]
         name_cells = cells[: len(cells) - nvals]
         # Lines still pending: those whose tokens were not borrowed.
-        used_lines = {id(tk.line) for c in borrowed for tk in c}
+        used_lines = {id(tk[_LINE]) for c in borrowed for tk in c}
         rest_lines = [pl for pl in pending if id(pl) not in used_lines]
         # Which pending lines continue this row's name, which are the previous
         # row's deviation note? A name has no clause punctuation and wraps over
@@ -609,45 +701,13 @@ class _FormParser:
             else:
                 for pl in dev_lines:
                     self.warn("JX002", f"第{pl.no}行：指标表中无法归属的文字“{pl.text[:30]}”", pl)
-            if name_from_pending and len(name_from_pending) > 1:
+            if len(name_from_pending) > 1:
                 self.warn("JX009", f"第{name_from_pending[0].no}行：无法确定这几行属于上一行的偏差说明还是本行的指标名称，"
                                    "已作为指标名称，请核对", name_from_pending[0], "indicators")
         name_parts = [pl.text for pl in name_from_pending]
         if own_name:
             name_parts.append(own_name)
-        name = join_wrapped(name_parts)
-        vals = {col: _cell_text(c) for col, c in zip(value_cols, value_cells)}
-        first_line = name_from_pending[0] if name_from_pending else (
-            borrowed[0][0].line if borrowed else ln)
-        l1, ok1 = labels.level1()
-        l2, ok2 = labels.level2()
-        if not name:
-            self.warn("JX007", f"第{ln.no}行：指标行没有三级指标名称", ln, "indicators")
-        if not (ok1 and ok2):
-            self.warn("JX008", f"第{ln.no}行：无法确定指标“{name}”的一级/二级指标（读到“{l1}”/“{l2}”）", ln,
-                      "indicators")
-        weight = _num(vals.get("weight", "")) if "weight" in vals else None
-        score = _num(vals.get("score", "")) if "score" in vals else None
-        row = _Row(level1=l1, level2=l2, name=name, target=vals.get("target", ""), actual=vals.get("actual", ""),
-                   weight=weight, score=score, lines=(first_line.no, ln.no), page=ln.page)
-        # Locations of each cell.
-        idx = len(self.rows)
-        row.locs[f"indicators[{idx}]"] = {"page": first_line.page, "line": first_line.no, "end_line": ln.no}
-        if name_from_pending or name_cells:
-            a = name_from_pending[0].no if name_from_pending else name_cells[0][0].line.no
-            b = name_cells[-1][-1].line.no if name_cells else name_from_pending[-1].no
-            row.locs[f"indicators[{idx}].name"] = {"page": ln.page, "line": a, "end_line": b}
-        for col, c in zip(value_cols, value_cells):
-            a, b = _lines_of(c)
-            row.locs[f"indicators[{idx}].{col}"] = {"page": c[0].line.page, "line": a, "end_line": b}
-        row.locs[f"indicators[{idx}].level1"] = {"page": ln.page, "line": labels.l1_line or ln.no,
-                                                "end_line": labels.l1_line or ln.no}
-        row.locs[f"indicators[{idx}].level2"] = {"page": ln.page, "line": labels.l2_line or ln.no,
-                                                "end_line": labels.l2_line or ln.no}
-        if tail:
-            row.deviation.append(ln.text[tail[0].start:])
-            row.locs[f"indicators[{idx}].deviation"] = {"page": ln.page, "line": ln.no, "end_line": ln.no}
-        return row
+        return value_cells, name_cells, name_from_pending, borrowed, join_wrapped(name_parts)
 
     def _attach_deviation(self, row: _Row, dev_lines: list[_Line]):
         idx = self.rows.index(row)
@@ -775,19 +835,19 @@ def _table_columns(header: str) -> list[str] | None:
     return cols
 
 
-def _find_row_end(toks: list[_Tok], nvals: int) -> int | None:
-    """Index just past the last value cell of an indicator row on this line,
-    or None when the line does not close a row. The row's two score columns
-    (分值, 得分) are numbers; the closing line ends with them, or with them
-    followed by deviation text."""
-    n = len(toks)
-    if n >= 2 and _is_num(toks[-1].text) and _is_num(toks[-2].text):
+def _find_row_end(words: list[str], nvals: int) -> int | None:
+    """Index just past the last value cell of an indicator row on this line
+    (``words`` = the line split on whitespace), or None when the line does not
+    close a row. The row's two score columns (分值, 得分) are numbers; the
+    closing line ends with them, or with them followed by deviation text."""
+    n = len(words)
+    if n >= 2 and _is_num(words[-1]) and _is_num(words[-2]):
         return n
     # Deviation text after the scores: the first pair of numbers followed by
     # a non-number (leftmost, so numbers in the note do not count).
     for k in range(1, n - 2):
-        if _is_num(toks[k].text) and _is_num(toks[k + 1].text) and not _is_num(toks[k + 2].text):
-            if k + 2 >= min(nvals, 2) + 1 and any(ord(c) > 0x2E80 for c in toks[k + 2].text):
+        if _is_num(words[k]) and _is_num(words[k + 1]) and not _is_num(words[k + 2]):
+            if k + 2 >= min(nvals, 2) + 1 and any(ord(c) > 0x2E80 for c in words[k + 2]):
                 return k + 2
     return None
 
@@ -812,7 +872,7 @@ def _split_forms(lines_iter: Iterator[str], has_pages: bool) -> Iterator[list[_L
         if not text:
             continue
         line = _Line(no, page, text, raw[:1].isspace())
-        if _TITLE_RE.match(text) and len(text) <= 40:
+        if "自评表" in text and len(text) <= 40 and _TITLE_RE.match(text):
             if cur:
                 yield cur
             cur = [line]

@@ -12,11 +12,13 @@ def is_cjk(ch: str) -> bool:
 
 
 def display_width(s: str) -> int:
-    """Columns a string takes in a monospaced CJK rendering (CJK = 2)."""
-    w = 0
-    for ch in s:
-        w += 2 if ch >= "\u1100" and unicodedata.east_asian_width(ch) in "WF" else 1
-    return w
+    """Columns a string takes in a monospaced CJK rendering, approximately:
+    a character encoded in three or four UTF-8 bytes (CJK, full-width forms)
+    counts 2, others 1. Used only as layout evidence, so speed beats the
+    exactness of ``unicodedata.east_asian_width``."""
+    if s.isascii():
+        return len(s)
+    return len(s) + (len(s.encode("utf-8")) - len(s)) // 2
 
 
 def join_wrapped(parts: Iterable[str]) -> str:

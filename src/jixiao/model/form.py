@@ -139,8 +139,24 @@ class Form(_Model):
     warnings: list[ReadWarning] = Field(default_factory=list)
     locations: dict[str, Location] = Field(
         default_factory=dict,
-        description="field path (e.g. 'indicators[3].actual', 'funds.executed') -> where it was read",
+        description="field path (e.g. 'indicators[3]', 'funds.executed') -> where it was read; a cell is "
+        "listed only when it lies apart from its row (use Form.location_of)",
     )
+
+    def location_of(self, path: str) -> Location | None:
+        """Where the value at ``path`` was read (e.g. ``indicators[3].actual``).
+
+        Readers record a cell only when it lies apart from its row, so the
+        lookup walks up the path: cell, then row, then block.
+        """
+        p = path
+        while p:
+            loc = self.locations.get(p)
+            if loc is not None:
+                return loc
+            cut = max(p.rfind("."), p.rfind("["))
+            p = p[:cut] if cut > 0 else ""
+        return None
 
     def to_json_dict(self) -> dict:
         return self.model_dump(mode="json")

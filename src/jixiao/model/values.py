@@ -37,17 +37,21 @@ _NUMBER_RE = re.compile(
         \s*(?P<unit>.*?)\s*$""",
     re.VERBOSE,
 )
+_FAST_RE = re.compile(r"^([=≥≤><]?)(\d+(?:\.\d+)?)(?:\(([^()]*)\)|(%?))$")
 # Cells that mean "nothing here".
 _EMPTY = frozenset({"", "/", "-", "—", "--", "——", "无", "空"})
 
 
+_CANONICAL = dict(_COMPARATORS)
+_COMPARISON_RE = re.compile(r"\s*(" + "|".join(re.escape(s) for s, _ in _COMPARATORS) + r")\s*")
+
+
 def normalize_comparison(text: str) -> tuple[Comparison | None, str]:
     """Split a leading comparison sign (any spelling) off ``text``."""
-    s = text.lstrip()
-    for spelling, canonical in _COMPARATORS:
-        if s.startswith(spelling):
-            return canonical, s[len(spelling):].lstrip()  # type: ignore[return-value]
-    return None, s
+    m = _COMPARISON_RE.match(text)
+    if m is None:
+        return None, text.lstrip()
+    return _CANONICAL[m.group(1)], text[m.end():]  # type: ignore[return-value]
 
 
 def parse_number(text: str) -> Decimal | None:
@@ -79,6 +83,10 @@ def parse_value(raw: str) -> dict:
     reader does not build a model per cell twice.
     """
     text = raw.strip()
+    m = _FAST_RE.match(text)
+    if m is not None:  # the common printed shapes: "=30.00(人)", "100.00(%)", "≥95%"
+        return {"raw": raw, "kind": "number", "comparison": _CANONICAL.get(m.group(1)),
+                "number": Decimal(m.group(2)), "unit": m.group(3) or m.group(4) or "", "word": None}
     if text in _EMPTY:
         return {"raw": raw, "kind": "empty", "comparison": None, "number": None, "unit": "", "word": None}
     norm = text.translate(_FULLWIDTH)

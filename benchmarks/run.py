@@ -1,0 +1,146 @@
+"""Benchmarks for reading and scoring: `make bench` or `python benchmarks/run.py`.
+
+Figures (issue 2):
+  * text forms read per second on a batch of >= 10,000 forms made by repeating
+    and varying the 16 seed forms, and the reader's time as a ratio to just
+    reading the same bytes and splitting them into lines, in the same run;
+  * forms scored per second (shanghai rulebook);
+  * peak memory (max RSS) while streaming batches of growing size, each in a
+    fresh process, to show it stays flat.
+
+Everything runs in one process on one core (Python is single-threaded here).
+Results go to benchmarks/results/latest.json and are printed as a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+RESULTS = HERE / "results"
+sys.path.insert(0, str(HERE.parent / "src"))
+
+from jixiao.cli import sample_path  # noqa: E402
+from jixiao.ingest import read_forms  # noqa: E402
+
+
+def seed_blocks() -> list[str]:
+    text = sample_path().read_text(encoding="utf-8")
+    return [b for b in re.split(r"(?m)^(?=财政项目支出绩效自评表$)", text) if "项目名称" in b]
+
+
+def make_batch(n_forms: int, seed: int = 7) -> Path:
+    """A text file of ``n_forms`` forms: seed forms repeated with varied names
+    and amounts (so no two forms are byte-identical)."""
+    DATA.mkdir(exist_ok=True)
+    path = DATA / f"batch-{n_forms}.txt"
+    if path.exists():
+        return path
+    rng = random.Random(seed)
+    blocks = seed_blocks()
+    with open(path, "w", encoding="utf-8") as f:
+        for i in range(n_forms):
+            b = blocks[i % len(blocks)]
+            b = b.replace("项目名称 ", f"项目名称 第{i}号", 1)
+            # Vary the executed amount of the total row and its first sub-row alike.
+            m = re.search(r"年度资金总额： (\S+) (\S+) (\S+)", b)
+            if m:
+                new = f"{float(m.group(3).replace(',', '')) * rng.uniform(0.5, 1.0):.2f}"
+                b = b.replace(m.group(0), f"年度资金总额： {m.group(1)} {m.group(2)} {new}", 1)
+            f.write(b)
+    return path
+
+
+def bench_read(path: Path, repeat: int = 3) -> dict:
+    best_read = best_base = float("inf")
+    n = 0
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        with open(path, "rb") as fh:
+            lines = fh.read().decode("utf-8").splitlines()
+        base = time.perf_counter() - t0
+        del lines
+        t0 = time.perf_counter()
+        n = 0
+        for _form in read_forms(path):
+            n += 1
+        t = time.perf_counter() - t0
+        best_read, best_base = min(best_read, t), min(best_base, base)
+    return {"forms": n, "seconds": round(best_read, 3), "forms_per_s": round(n / best_read),
+            "baseline_split_lines_seconds": round(best_base, 4),
+            "ratio_to_split_lines": round(best_read / best_base, 1)}
+
+
+def bench_score(n: int = 4000, repeat: int = 3) -> dict:
+    from jixiao.scoring import load_rulebook, score_form
+
+    path = make_batch(n)
+    forms = list(read_forms(path))
+    rb = load_rulebook("shanghai")
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for f in forms:
+            score_form(f, rb)
+        best = min(best, time.perf_counter() - t0)
+    return {"forms": len(forms), "seconds": round(best, 3), "forms_per_s": round(len(forms) / best)}
+
+
+def _peak_rss_child(path: Path) -> int:
+    code = (
+        "import resource,sys; sys.path.insert(0, %r)\n"
+        "from jixiao.ingest import read_forms\n"
+        "n = sum(1 for _ in read_forms(%r))\n"
+        "print(n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    ) % (str(HERE.parent / "src"), str(path))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    return int(out[1])
+
+
+def bench_memory(sizes: list[int]) -> list[dict]:
+    rows = []
+    for n in sizes:
+        path = make_batch(n)
+        kb = _peak_rss_child(path)
+        rows.append({"forms": n, "file_mb": round(path.stat().st_size / 1e6, 1), "peak_rss_mb": round(kb / 1024, 1)})
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--forms", type=int, default=10_000, help="batch size for the read benchmark")
+    ap.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    args = ap.parse_args()
+    n = 1000 if args.quick else args.forms
+    sizes = [250, 500, 1000] if args.quick else [2_500, 5_000, 10_000, 20_000]
+
+    res = {
+        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "read": bench_read(make_batch(n)),
+        "score": bench_score(min(n, 4000)),
+        "memory": bench_memory(sizes),
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(res, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    r, s = res["read"], res["score"]
+    print(f"read : {r['forms']} forms in {r['seconds']} s = {r['forms_per_s']} forms/s; "
+          f"{r['ratio_to_split_lines']}x the time of reading+splitting the same bytes ({r['baseline_split_lines_seconds']} s)")
+    print(f"score: {s['forms']} forms in {s['seconds']} s = {s['forms_per_s']} forms/s (shanghai)")
+    print("memory (streaming, fresh process each):")
+    for m in res["memory"]:
+        print(f"  {m['forms']:>6} forms  {m['file_mb']:>6} MB file  peak RSS {m['peak_rss_mb']} MB")
+
+
+if __name__ == "__main__":
+    main()

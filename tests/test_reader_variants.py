@@ -138,8 +138,21 @@ def test_goal_without_actual_text_is_flagged(tmp_path, seed_blocks):
     start = block.index("根据《残疾人保障法》，已完成")
     end = block.index("一级")
     f = _one(tmp_path, block[:start] + block[end:])
-    assert f.goal.actual == "" or any(w.code == "JX006" for w in f.warnings)
-    assert f.goal.expected.startswith("根据《残疾人保障法》，完成年度")
+    # One paragraph only: kept whole as the expected goal, with a warning.
+    assert f.goal.actual == ""
+    assert f.goal.expected == ("根据《残疾人保障法》，完成年度残疾人保障金缴纳工作，保障金缴纳及时准确，通过项目，"
+                               "保障区域残疾人就业工作正常运行，通过经费扶持不断提升区域残疾人就业的水平和能级。")
+    assert [w.code for w in f.warnings] == ["JX006"]
+
+
+def test_deviation_note_then_a_wrapped_name(tmp_path, seed_blocks):
+    # A short note without punctuation on the row above, then the next row's
+    # name wrapped over two lines: the note stays with its row.
+    block = _edit(seed_blocks[3], "鹰眼监控点位覆盖数 =8.00(个) 8.00(个) 15.00 15.00",
+                  "鹰眼监控点位覆盖数 =8.00(个) 8.00(个) 15.00 15.00\n\n已全部覆盖")
+    f = _one(tmp_path, block)
+    assert f.indicators[1].deviation == "已全部覆盖"
+    assert f.indicators[2].name == "航华区域节目监控系统服务完成率"
 
 
 def test_missing_title_still_reads(tmp_path, seed_blocks):

@@ -223,7 +223,6 @@ def split_goal(lines: list[_Line]) -> tuple[int, float]:
     widths = [display_width(ln.text) for ln in lines]
     texts = [ln.text for ln in lines]
     scored: list[tuple[float, int]] = []
-    line_grams: list[set[tuple[str, str]]] | None = None
     prefix_max = []
     m = 0
     for w in widths:
@@ -248,18 +247,24 @@ def split_goal(lines: list[_Line]) -> tuple[int, float]:
         # Column widths: lines of one column fill the same width.
         if k >= 2 and n - k >= 2 and prefix_max[k - 1] != suffix_max[k]:
             s += 0.5
-        if s < 1.0:  # not a paragraph end at all: skip the costly part
-            scored.append((s, k))
-            continue
-        if line_grams is None:
-            line_grams = [_bigrams(t) for t in texts]
-        a = set().union(*line_grams[:k])
-        b = set().union(*line_grams[k:])
-        if a and b:
-            s += 3.0 * (2 * len(a & b) / (len(a) + len(b)))
         scored.append((s, k))
+    # Restatement evidence (costly) only where the structure leaves a choice:
+    # among boundaries that look like a paragraph end at all.
+    cands = [i for i, (s, _) in enumerate(scored) if s >= 1.0]
+    if cands and (len(cands) > 1 or scored[cands[0]][0] - max((s for s, _ in scored if s < 1.0), default=0) < 1.0):
+        grams = [_bigrams(t) for t in texts]
+        for i in cands:
+            s, k = scored[i]
+            a = set().union(*grams[:k])
+            b = set().union(*grams[k:])
+            if a and b:
+                scored[i] = (s + 3.0 * (2 * len(a & b) / (len(a) + len(b))), k)
     scored.sort(reverse=True)
     best_s, best_k = scored[0]
+    if best_s < 1.0:
+        # No line ends a paragraph: one text only (实际完成情况 left blank, or
+        # the two merged). Keep it whole rather than cut it at random.
+        return n, 0.0
     margin = best_s - scored[1][0] if len(scored) > 1 else best_s
     return best_k, margin
 
@@ -688,8 +693,14 @@ class _FormParser:
         own_name = _cell_text([tk for c in name_cells for tk in c]) if name_cells else ""
         need_pending_name = not own_name or (len(own_name) <= 2 and not borrowed)
         if need_pending_name and rest_lines:
+            # Walk back from the closing line. Lines of one wrapped cell are
+            # full width except the last, so an earlier name line is at least
+            # as wide as the one after it; a narrower line belongs to the note.
             k = len(rest_lines)
             while k > 0 and len(rest_lines) - k < 3 and not (_CLAUSE_PUNCT & set(rest_lines[k - 1].text)):
+                if k < len(rest_lines) and (display_width(rest_lines[k - 1].text)
+                                            < display_width(rest_lines[k].text)):
+                    break
                 k -= 1
             name_from_pending = rest_lines[k:]
             dev_lines = rest_lines[:k]
@@ -871,7 +882,7 @@ def _split_forms(lines_iter: Iterator[str], has_pages: bool) -> Iterator[list[_L
         text = raw.strip()
         if not text:
             continue
-        line = _Line(no, page, text, raw[:1].isspace())
+        line = _Line(no, page, text, text[0] != raw[0])
         if "自评表" in text and len(text) <= 40 and _TITLE_RE.match(text):
             if cur:
                 yield cur

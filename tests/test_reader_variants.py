@@ -171,3 +171,27 @@ def test_unassigned_text_is_kept_in_a_warning(tmp_path, seed_blocks):
 def test_footer_lines_are_not_warnings(tmp_path, seed_blocks):
     f = _one(tmp_path, seed_blocks[0] + "\n填报人：张三 联系电话：12345678\n")
     assert not f.warnings
+
+
+def test_title_repeated_at_a_page_top_keeps_the_rows(tmp_path, seed_blocks):
+    block = _edit(seed_blocks[0], "\n有责投诉发生数",
+                  "\n\f财政项目支出绩效自评表\n（2024年度）\n有责投诉发生数")
+    forms = _read(tmp_path, block + seed_blocks[1])
+    assert [len(f.indicators) for f in forms] == [12, 8]
+    assert forms[0].indicators[7].name == "有责投诉发生数" and not forms[0].warnings
+    assert forms[1].project_name == "购买七宝镇 IP电话安装服务" and forms[1].title == "财政项目支出绩效自评表"
+
+
+def test_forms_without_titles_in_a_row(tmp_path, seed_blocks):
+    text = "".join(b.replace("财政项目支出绩效自评表\n", "", 1) for b in seed_blocks[:3])
+    forms = _read(tmp_path, text)
+    assert [f.project_name for f in forms] == ["政府雇员经费", "购买七宝镇 IP电话安装服务", "购买七宝镇小区、商圈组网与视频汇聚服务"]
+    assert all(f.year == 2024 and f.complete and not f.warnings for f in forms)
+
+
+def test_text_before_the_first_form_is_reported(tmp_path, seed_blocks):
+    tail = seed_blocks[0][seed_blocks[0].index("满意"):]  # a form cut off at the start of the file
+    forms = _read(tmp_path, tail + seed_blocks[1])
+    assert len(forms) == 1
+    w = forms[0].warnings[0]
+    assert w.code == "JX002" and w.line == 1 and "第一张表之前" in w.message

@@ -559,7 +559,8 @@ class _FormParser:
                 continue
             if t.startswith(("总分", "合计", "评分等级")):
                 break
-            if _PAGE_NO_RE.match(t) or (not self.rows and _is_header_line(t)) or _is_repeated_header(t):
+            if (_PAGE_NO_RE.match(t) or (not self.rows and _is_header_line(t)) or _is_repeated_header(t)
+                    or _TITLE_RE.match(t) or _YEAR_LINE_RE.match(t)):  # page furniture
                 i += 1
                 continue
             words = t.split()
@@ -867,13 +868,23 @@ def _find_row_end(words: list[str], nvals: int) -> int | None:
 # File level
 
 
-def _split_forms(lines_iter: Iterator[str], has_pages: bool) -> Iterator[list[_Line]]:
-    """Group the file's lines into forms: a form starts at its title line (or
-    at 项目名称 when the title is missing)."""
+def _split_forms(lines_iter: Iterator[str], has_pages: bool,
+                 before: list | None = None) -> Iterator[list[_Line]]:
+    """Group the file's lines into forms.
+
+    A form starts at its title line, or at 项目名称 when the title is missing
+    (then the year line printed above it comes along). A title that is not
+    followed by a new 项目名称 is a title repeated at the top of a page: it
+    stays inside the form it interrupts, so no row after it is lost.
+    """
+    if before is None:
+        before = []
     page = 1 if has_pages else None
     cur: list[_Line] | None = None
+    has_name = False
+    skipped = [0, None, None]  # lines before the first form: count, first, last
+    title_at: int | None = None  # index in cur of the latest title after cur's 项目名称
     preamble: list[_Line] = []
-    seen_name = False
     for no, raw in enumerate(lines_iter, 1):
         if "\f" in raw:
             if page is not None:
@@ -883,29 +894,37 @@ def _split_forms(lines_iter: Iterator[str], has_pages: bool) -> Iterator[list[_L
         if not text:
             continue
         line = _Line(no, page, text, text[0] != raw[0])
-        if "自评表" in text and len(text) <= 40 and _TITLE_RE.match(text):
-            if cur:
-                yield cur
-            cur = [line]
-            seen_name = False
-            continue
-        if text.startswith("项目名称"):
-            if cur is None or seen_name:
-                # A form without its title: the year line printed above
-                # 项目名称 belongs to it, not to what came before.
-                carried = []
+        is_title = "自评表" in text and len(text) <= 40 and _TITLE_RE.match(text) is not None
+        is_name = not is_title and text.startswith("项目名称")
+        if cur is None:
+            if is_title or is_name:
+                cur = [preamble[-1]] if is_name and preamble and _YEAR_LINE_RE.match(preamble[-1].text) else []
                 if cur:
-                    while cur and _YEAR_LINE_RE.match(cur[-1].text):
-                        carried.insert(0, cur.pop())
-                    yield cur
-                elif preamble and _YEAR_LINE_RE.match(preamble[-1].text):
-                    carried = [preamble[-1]]
-                cur = carried
-            seen_name = True
-        if cur is not None:
-            cur.append(line)
-        else:
-            preamble = preamble[-3:] + [line]
+                    skipped[0] -= 1
+                cur.append(line)
+                has_name = is_name
+                if skipped[0] > 0:
+                    # Text before the first form (a cover page, or the tail of
+                    # a form cut off at the start of the file) is reported.
+                    before.append((skipped[0], skipped[1], skipped[2]))
+            else:
+                preamble = preamble[-3:] + [line]
+                skipped = [skipped[0] + 1, skipped[1] or line, line]
+            continue
+        if is_title and has_name:
+            title_at = len(cur)
+        elif is_name:
+            if has_name:  # a second 项目名称: the next form starts here
+                cut = title_at
+                if cut is None:
+                    cut = len(cur)
+                    while cut > 0 and _YEAR_LINE_RE.match(cur[cut - 1].text):
+                        cut -= 1
+                yield cur[:cut]
+                cur = cur[cut:]
+            has_name = True
+            title_at = None
+        cur.append(line)
     if cur:
         yield cur
 
@@ -919,10 +938,18 @@ def read_text(path: str | Path) -> Iterator[Form]:
     path_s = str(path)
     encoding, has_pages, lines_iter = iter_lines(path)
     count = 0
-    for index, form_lines in enumerate(_split_forms(lines_iter, has_pages)):
+    before: list = []
+    for form_lines in _split_forms(lines_iter, has_pages, before):
         if not any(ln.text.startswith("项目名称") for ln in form_lines):
-            continue  # a title without a form (e.g. a cover page)
+            continue  # a title without a form (the file holds no form)
         data = _FormParser(form_lines, path_s, count, encoding).parse()
+        if before:
+            n, first, last = before.pop()
+            data["warnings"].insert(0, {
+                "code": "JX002", "line": first.no, "page": first.page, "field": None,
+                "message": f"第{first.no}-{last.no}行：第一张表之前有{n}行文字（如“{first.text[:20]}”），"
+                           "不属于任何一张表，未读取；若文件从表格中间开始，前一张表的后半部分就在这里",
+            })
         count += 1
         yield Form.model_validate(data)
     if count == 0:

@@ -296,6 +296,11 @@ _UNIT_GROUPS = _Leaf(
     "expected a list of unit groups of two or more units, e.g. [[\"小时\", \"h\"]]")
 
 
+_CODES = _Leaf(lambda v: isinstance(v, list) and all(isinstance(x, str) and x.strip() for x in v),
+               "应为检查代码或前缀的列表，如 [\"JX1\", \"JX301\"]", "expected a list of check codes or prefixes")
+_TABLE = _Leaf(lambda v: isinstance(v, dict), "应为表（table）", "expected a table")
+
+
 def _rounding_table(**extra: Any) -> dict:
     return {"source": _STR, "places": _PLACES, "mode": _MODE, **extra}
 
@@ -341,6 +346,15 @@ SCHEMA: dict = {
                "bands": _ArrayOf({"grade": _STR, "min": _NONNEG})},
     "guideline": {"source": _STR, "indicators_total": _POS, "level1": _MapOf(_NONNEG)},
     "differences": {"source": _STR, "places": _PLACES},
+    # Review checks (jixiao.checks): which run, at what severity, with which
+    # settings. Optional; the check registry validates codes and settings.
+    "checks": {
+        "source": _Leaf(_STR.check, _STR.zh, _STR.en, required=False),
+        "select": _Leaf(_CODES.check, _CODES.zh, _CODES.en, required=False),
+        "ignore": _Leaf(_CODES.check, _CODES.zh, _CODES.en, required=False),
+        "severity": _MapOf(_one_of("error", "warning", "info")),
+        "settings": _MapOf(_TABLE),
+    },
 }
 
 

@@ -1,0 +1,246 @@
+"""Run the enabled checks over a stream of forms and collect the results.
+
+Forms are not kept: each is scored, checked and reduced to a small record
+(for the summary, the forms table and the batch checks), so a run over
+100,000 forms holds records and findings, not forms.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ..model import Form
+from ..scoring import Rulebook, score_form
+from .base import REGISTRY, SEVERITY_RANK, Finding, Hit, iter_hits
+from .config import ReviewConfig
+from .context import FormContext
+
+_WAN = {"万元": Decimal(1), "元": Decimal("0.0001"), "千元": Decimal("0.1"), "亿元": Decimal(10000)}
+
+
+@dataclass(slots=True)
+class FormRecord:
+    """One reviewed form, reduced to what reports need."""
+
+    index: int
+    project_name: str
+    department: str
+    implementing_unit: str
+    year: int | None
+    file: str
+    line: int | None
+    funds_unit: str
+    initial_budget: Decimal | None
+    adjusted_budget: Decimal | None
+    executed: Decimal | None
+    rate_reported: Decimal | None
+    rate_recomputed: Decimal | None
+    budget_score_reported: Decimal | None
+    budget_score_recomputed: Decimal | None
+    total_reported: Decimal | None
+    total_recomputed: Decimal | None
+    grade_reported: str | None
+    grade_recomputed: str | None
+    complete: bool
+    warnings: list[dict]
+    n_indicators: int
+    findings: Counter = field(default_factory=Counter)  # severity -> count
+
+    def to_json_dict(self) -> dict[str, Any]:
+        d = {k: getattr(self, k) for k in self.__slots__ if k != "findings"}
+        d["findings"] = dict(self.findings)
+        return {k: (float(v) if isinstance(v, Decimal) else v) for k, v in d.items()}
+
+
+@dataclass
+class Review:
+    """The result of a review run."""
+
+    rulebook: str
+    config: ReviewConfig
+    forms: list[FormRecord] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    unreadable: list[dict] = field(default_factory=list)
+    indicator_rows: list[dict] | None = None  # kept only when asked (spreadsheet output)
+
+    def findings_of(self, index: int) -> list[Finding]:
+        return [f for f in self.findings if f.form_index == index]
+
+    def worst_severity(self) -> str | None:
+        ranks = [SEVERITY_RANK[f.severity] for f in self.findings]
+        if not ranks:
+            return None
+        return {v: k for k, v in SEVERITY_RANK.items()}[max(ranks)]
+
+    def failed(self) -> bool:
+        """True when a finding is at or above the configured --fail-on severity."""
+        if self.config.fail_on == "never":
+            return False
+        bar = SEVERITY_RANK[self.config.fail_on]
+        return any(SEVERITY_RANK[f.severity] >= bar for f in self.findings)
+
+    def summary(self) -> dict[str, Any]:
+        """The department summary: what a director reads first."""
+        budget = executed = initial = Decimal(0)
+        n_money = 0
+        units = Counter(r.funds_unit for r in self.forms)
+        for r in self.forms:
+            k = _WAN.get(r.funds_unit)
+            if k is None or r.adjusted_budget is None or r.executed is None:
+                continue
+            budget += r.adjusted_budget * k
+            executed += r.executed * k
+            initial += (r.initial_budget or Decimal(0)) * k
+            n_money += 1
+        rep = [r.total_reported for r in self.forms if r.total_reported is not None]
+        rec = [r.total_recomputed for r in self.forms if r.total_recomputed is not None]
+        grades = Counter(r.grade_reported or "（无）" for r in self.forms)
+        by_sev = Counter(f.severity for f in self.findings)
+        by_code = Counter(f.code for f in self.findings)
+        return {
+            "rulebook": self.rulebook,
+            "forms": len(self.forms),
+            "unreadable_files": len(self.unreadable),
+            "incomplete_forms": sum(1 for r in self.forms if not r.complete),
+            "funds_unit": "万元",
+            "funds_units_seen": dict(units),
+            "initial_budget": _round2(initial),
+            "adjusted_budget": _round2(budget),
+            "executed": _round2(executed),
+            "weighted_rate": _round2(executed / budget * 100) if budget else None,
+            "grades": dict(grades),
+            "total_reported_mean": _round2(sum(rep) / len(rep)) if rep else None,
+            "total_recomputed_mean": _round2(sum(rec) / len(rec)) if rec else None,
+            "forms_with_total_difference": sum(
+                1 for r in self.forms if r.total_reported is not None and r.total_recomputed is not None
+                and r.total_reported != r.total_recomputed),
+            "findings": len(self.findings),
+            "findings_by_severity": {s: by_sev.get(s, 0) for s in ("error", "warning", "info")},
+            "findings_by_code": dict(sorted(by_code.items())),
+        }
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "summary": _plain(self.summary()),
+            "forms": [r.to_json_dict() for r in self.forms],
+            "findings": [f.to_json_dict() for f in self.findings],
+            "unreadable": self.unreadable,
+        }
+
+
+def _round2(d: Decimal) -> Decimal:
+    return d.quantize(Decimal("0.01"))
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, Decimal):
+        return float(v)
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    return v
+
+
+def _location(form: Form, fld: str) -> dict[str, Any]:
+    loc = form.location_of(fld) if fld else None
+    out: dict[str, Any] = {"file": form.source.file}
+    if loc is not None:
+        out.update(page=loc.page, line=loc.line, end_line=loc.end_line)
+    else:
+        out.update(page=form.source.page, line=form.source.line, end_line=form.source.end_line)
+    return out
+
+
+class Reviewer:
+    """Checks forms one at a time; ``finish()`` runs the batch checks."""
+
+    def __init__(self, rb: Rulebook, config: ReviewConfig, *, keep_indicator_rows: bool = False):
+        self.rb = rb
+        self.config = config
+        self.review = Review(rulebook=rb.name, config=config,
+                             indicator_rows=[] if keep_indicator_rows else None)
+        enabled = set(config.enabled)
+        self._form_checks = [(REGISTRY[c], config.settings[c], config.severity[c])
+                             for c in sorted(enabled) if REGISTRY[c].scope == "form"]
+        self._batch = [(REGISTRY[c], REGISTRY[c].func(config.settings[c]), config.severity[c])
+                       for c in sorted(enabled) if REGISTRY[c].scope == "batch"]
+        self._n = 0
+        self._names: list[tuple[str, str]] = []  # per form: (project_name, file), for batch findings
+
+    def _finding(self, info, severity: str, hit: Hit, form: Form | None, index: int | None) -> Finding:
+        if form is not None:
+            project, file, loc = form.project_name, form.source.file, _location(form, hit.field)
+        elif index is not None:
+            project, file = self._names[index]
+            loc = {"file": file}
+        else:
+            project, file, loc = "", "", None
+        return Finding(code=info.code, name=info.name, severity=severity, category=info.category,
+                       message=hit.message, hint=info.hint, project_name=project, file=file, form_index=index,
+                       field=hit.field, location=loc, evidence=hit.evidence)
+
+    def add(self, form: Form) -> list[Finding]:
+        index = self._n
+        self._n += 1
+        sr = score_form(form, self.rb)
+        ctx = FormContext(form, sr, self.rb, self.config, index)
+        found: list[Finding] = []
+        for info, settings, severity in self._form_checks:
+            for hit in iter_hits(info.func(ctx, settings)):
+                found.append(self._finding(info, severity, hit, form, index))
+        for _info, state, _sev in self._batch:
+            state.collect(ctx)
+        f = form.funds
+        rec = FormRecord(
+            index=index, project_name=form.project_name, department=form.department,
+            implementing_unit=form.implementing_unit, year=form.year, file=form.source.file,
+            line=form.source.line, funds_unit=form.funds_unit, initial_budget=f.initial_budget,
+            adjusted_budget=f.adjusted_budget, executed=f.executed, rate_reported=sr.reported.rate,
+            rate_recomputed=sr.recomputed.rate, budget_score_reported=sr.reported.budget_score,
+            budget_score_recomputed=sr.recomputed.budget_score, total_reported=sr.reported.total,
+            total_recomputed=sr.recomputed.total, grade_reported=sr.reported.grade,
+            grade_recomputed=sr.recomputed.grade, complete=form.complete,
+            warnings=[w.model_dump() for w in form.warnings], n_indicators=len(form.indicators),
+        )
+        rec.findings.update(x.severity for x in found)
+        self.review.forms.append(rec)
+        self.review.findings.extend(found)
+        self._names.append((form.project_name, form.source.file))
+        if self.review.indicator_rows is not None:
+            for i, (ind, d) in enumerate(zip(form.indicators, sr.indicators)):
+                self.review.indicator_rows.append({
+                    "form_index": index, "project_name": form.project_name, "row": i + 1,
+                    "level1": ind.level1, "level2": ind.level2, "name": ind.name, "target": ind.target,
+                    "actual": ind.actual, "weight": ind.weight, "score": ind.score, "recomputed": d.score,
+                    "rule": d.rule, "deviation": ind.deviation,
+                })
+        return found
+
+    def finish(self) -> Review:
+        for info, state, severity in self._batch:
+            for hit in iter_hits(state.finish()):
+                fnd = self._finding(info, severity, hit, None, hit.form_index)
+                self.review.findings.append(fnd)
+                if hit.form_index is not None:
+                    self.review.forms[hit.form_index].findings[severity] += 1
+        # Stable order: by form, then severity (worst first), then code.
+        order = {"error": 0, "warning": 1, "info": 2}
+        self.review.findings.sort(key=lambda f: (f.form_index if f.form_index is not None else -1,
+                                                 order[f.severity], f.code, f.field))
+        return self.review
+
+
+def review_forms(forms: Iterable[Form], rb: Rulebook, config: ReviewConfig | None = None, *,
+                 keep_indicator_rows: bool = False,
+                 on_form: Callable[[Form, list[Finding]], None] | None = None) -> Review:
+    """Review a stream of forms under a rulebook; returns the :class:`Review`."""
+    config = config or ReviewConfig.build(rb)
+    r = Reviewer(rb, config, keep_indicator_rows=keep_indicator_rows)
+    for form in forms:
+        found = r.add(form)
+        if on_form is not None:
+            on_form(form, found)
+    return r.finish()

@@ -1,5 +1,5 @@
-# Everything a fresh machine needs: `make sample` (the main job on the embedded
-# sample) and `make test`. Both create the virtual environment on first use.
+# Everything a fresh machine needs: `make sample` (the main job: review the
+# embedded sample) and `make test`. Both create the virtual environment on first use.
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 sample: $(STAMP)
-	$(VENV)/bin/jixiao score --sample --rulebook shanghai
+	$(VENV)/bin/jixiao review --sample --fail-on never
 
 test: $(STAMP)
 	$(PY) -m pytest

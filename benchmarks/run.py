@@ -95,6 +95,58 @@ def bench_score(n: int = 4000, repeat: int = 3) -> dict:
     return {"forms": len(forms), "seconds": round(best, 3), "forms_per_s": round(len(forms) / best)}
 
 
+def bench_review(n: int = 10_000) -> dict:
+    """Per-form checks (batch checks off) on ``n`` forms read beforehand: only
+    the review is timed (scoring + every per-form check + the form record)."""
+    from jixiao.checks import ReviewConfig, Reviewer
+
+    rb = load_rulebook_("shanghai")
+    cfg = ReviewConfig.build(rb, ignore=["JX9"])
+    forms = list(read_forms(make_batch(min(n, 2000))))
+    reps = -(-n // len(forms))
+    r = Reviewer(rb, cfg)
+    t0 = time.perf_counter()
+    done = 0
+    for _ in range(reps):
+        for f in forms:
+            r.add(f)
+            done += 1
+            if done >= n:
+                break
+    r.finish()
+    t = time.perf_counter() - t0
+    return {"forms": done, "checks": len(cfg.enabled), "seconds": round(t, 3), "forms_per_s": round(done / t)}
+
+
+def bench_batch_checks(sizes: list[int]) -> list[dict]:
+    """Batch checks only (JX9xx), streaming: the time spent in the reviewer
+    (scoring, collecting, finishing), not in reading, for growing batches."""
+    from jixiao.checks import ReviewConfig, Reviewer
+
+    rb = load_rulebook_("shanghai")
+    cfg = ReviewConfig.build(rb, select=["JX9"])
+    rows = []
+    for n in sizes:
+        r = Reviewer(rb, cfg)
+        spent = 0.0
+        for f in read_forms(make_batch(n)):
+            t0 = time.perf_counter()
+            r.add(f)
+            spent += time.perf_counter() - t0
+        t0 = time.perf_counter()
+        review = r.finish()
+        fin = time.perf_counter() - t0
+        rows.append({"forms": n, "collect_seconds": round(spent, 2), "finish_seconds": round(fin, 3),
+                     "us_per_form": round((spent + fin) / n * 1e6, 1), "batch_findings": len(review.findings)})
+    return rows
+
+
+def load_rulebook_(name: str):
+    from jixiao.scoring import load_rulebook
+
+    return load_rulebook(name)
+
+
 def _peak_rss_child(path: Path) -> int:
     # VmHWM (peak resident set) from /proc: unlike ru_maxrss it is not
     # inherited from the forking parent, which holds the scoring batch.
@@ -133,6 +185,8 @@ def main() -> None:
         "read": bench_read(make_batch(n)),
         "score": bench_score(min(n, 4000)),
         "memory": bench_memory(sizes),
+        "review": bench_review(n),
+        "batch_checks": bench_batch_checks([1000, 10_000] if args.quick else [10_000, 100_000]),
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(res, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -140,6 +194,11 @@ def main() -> None:
     print(f"read : {r['forms']} forms in {r['seconds']} s = {r['forms_per_s']} forms/s; "
           f"{r['ratio_to_split_lines']}x the time of reading+splitting the same bytes ({r['baseline_split_lines_seconds']} s)")
     print(f"score: {s['forms']} forms in {s['seconds']} s = {s['forms_per_s']} forms/s (shanghai)")
+    v = res["review"]
+    print(f"review: {v['forms']} forms, {v['checks']} per-form checks, {v['seconds']} s = {v['forms_per_s']} forms/s")
+    for b in res["batch_checks"]:
+        print(f"batch checks: {b['forms']:>7} forms  {b['us_per_form']} µs/form "
+              f"(collect {b['collect_seconds']} s, finish {b['finish_seconds']} s)")
     print("memory (streaming, fresh process each):")
     for m in res["memory"]:
         print(f"  {m['forms']:>6} forms  {m['file_mb']:>6} MB file  peak RSS {m['peak_rss_mb']} MB")

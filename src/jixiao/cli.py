@@ -219,6 +219,111 @@ def _print_score(form: Form, res) -> None:
         out.print("[green]复算结果与填报值一致。[/green]")
 
 
+class ReviewFmt(str, Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+def _codes(value: Optional[str]) -> Optional[list[str]]:
+    if value is None:
+        return None
+    return [c.strip() for c in value.replace("，", ",").split(",") if c.strip()]
+
+
+@app.command("review")
+def review_cmd(
+    files: Annotated[Optional[list[Path]], typer.Argument(help="自评表文件或文件夹 / files or folders")] = None,
+    rulebook: Annotated[Optional[str], typer.Option(
+        "--rulebook", "-r", help="评分规则：内置名称（national, shanghai）或 .toml 文件路径；默认 national，--sample 时为 shanghai")]
+    = None,
+    config: Annotated[Optional[Path], typer.Option("--config", "-c", help="检查配置文件（TOML，[checks] 表）")] = None,
+    select: Annotated[Optional[str], typer.Option("--select", help="只运行这些检查：代码或前缀，逗号分隔，如 JX1,JX301")]
+    = None,
+    ignore: Annotated[Optional[str], typer.Option("--ignore", help="不运行这些检查：代码或前缀，逗号分隔")] = None,
+    format: Annotated[ReviewFmt, typer.Option("--format", "-f", help="输出格式：text、json 或 csv")] = ReviewFmt.text,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="另存为 Excel 工作簿（.xlsx）")] = None,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="有此严重程度及以上的问题时退出码为 1")] = FailOn.error,
+    no_hints: Annotated[bool, typer.Option("--no-hints", help="文本报告中不显示修改建议")] = False,
+    sample: Annotated[bool, typer.Option("--sample", help="审核内置样例（16 张 2024 年自评表）")] = False,
+):
+    """审核自评表：复算并运行检查目录，按表列出问题 / review forms like a linter."""
+    from .checks import ReviewConfig, ReviewConfigError, Reviewer
+    from .report import print_review, write_csv, write_json, write_xlsx
+    from .scoring import RulebookError, load_rulebook
+
+    if output is not None and output.suffix.lower() != ".xlsx":
+        err.print("[red]错误：--output 只支持 .xlsx 文件。[/red]")
+        raise typer.Exit(1)
+    if rulebook is None:  # the sample is Shanghai's: review it under its own rules
+        rulebook = "shanghai" if sample and not files else "national"
+    try:
+        rb = load_rulebook(rulebook)
+        cfg = ReviewConfig.build(rb, config_file=config, select=_codes(select), ignore=_codes(ignore),
+                                 fail_on=fail_on.value)
+    except (RulebookError, ReviewConfigError) as exc:
+        err.print(f"[red]配置错误：[/red]{exc}")
+        raise typer.Exit(1)
+    batch = _Batch(files or [], sample)
+    reviewer = Reviewer(rb, cfg, keep_indicator_rows=output is not None)
+    for form in batch.forms():
+        reviewer.add(form)
+    review = reviewer.finish()
+    review.unreadable = [e.to_dict() for e in batch.failed]
+    if format is ReviewFmt.json:
+        write_json(review, sys.stdout)
+    elif format is ReviewFmt.csv:
+        write_csv(review, sys.stdout)
+    else:
+        print_review(review, out, show_hints=not no_hints)
+    if output is not None:
+        write_xlsx(review, output)
+        err.print(f"已写入 {output}")
+    if batch.failed:
+        err.print(f"[yellow]{len(batch.failed)} 个文件无法读取，其余文件已处理。[/yellow]")
+        raise typer.Exit(EXIT_UNREADABLE)
+    if review.failed():
+        raise typer.Exit(1)
+
+
+@app.command("checks")
+def checks_cmd(
+    code: Annotated[Optional[str], typer.Argument(help="只看某个检查，如 JX301")] = None,
+    markdown: Annotated[bool, typer.Option("--markdown", help="输出 Markdown 检查目录（docs/checks.md）")] = False,
+):
+    """列出检查目录 / list the check catalogue."""
+    from .checks import REGISTRY, SEVERITY_ZH, load_families
+    from .checks.catalogue import render_markdown
+
+    load_families()
+    if markdown:
+        sys.stdout.write(render_markdown())
+        return
+    if code:
+        info = REGISTRY.get(code.upper())
+        if info is None:
+            err.print(f"[red]没有代码为 {code} 的检查。[/red]")
+            raise typer.Exit(1)
+        out.print(f"[bold]{info.code} {info.name}[/bold]  {info.title}（{SEVERITY_ZH[info.severity]}，{info.category}）")
+        out.print(f"依据：{info.basis}\n建议：{info.hint}\n")
+        out.print(info.doc)
+        return
+    t = Table(box=None, header_style="bold")
+    for col in ("代码", "名称", "说明", "严重程度", "类别"):
+        t.add_column(col)
+    for c in sorted(REGISTRY):
+        i = REGISTRY[c]
+        t.add_row(c, i.name, i.title, SEVERITY_ZH[i.severity], i.category)
+    out.print(t)
+
+
 @app.command("schema")
 def schema_cmd():
     """输出自评表数据的 JSON Schema / print the JSON Schema of a form."""

@@ -554,7 +554,7 @@ class _FormParser:
             ln = lines[i]
             t = ln.text
             # Most lines of the table are label fragments: try them first.
-            if len(t) <= 4 and labels.feed(t, ln.no):
+            if len(t) <= 10 and labels.feed(t, ln.no):  # a fragment, or a whole label on its line
                 i += 1
                 continue
             if t.startswith(("总分", "合计", "评分等级")):

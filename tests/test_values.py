@@ -27,6 +27,11 @@ from jixiao.model import ParsedValue, parse_number, parse_value
         ("﹦100（%）", "=", "100", "%"),  # small equals sign, full-width parens
         ("<5(次)", "<", "5", "次"),
         ("> 3 个", ">", "3", "个"),
+        ("95%以上", "≥", "95", "%"),  # the comparison written after the unit
+        ("2个工作日以内", "≤", "2", "个工作日"),
+        ("≥90%以上", "≥", "90", "%"),
+        ("10%以下", "≤", "10", "%"),
+        ("3天内", "≤", "3", "天"),
     ],
 )
 def test_quantitative(raw, comparison, number, unit):

@@ -283,6 +283,8 @@ def review_cmd(
         write_csv(review, sys.stdout)
     else:
         print_review(review, out, show_hints=not no_hints)
+    for e in review.check_errors:
+        err.print(f"[red]检查 {e['code']} 出错（程序缺陷，已跳过）[/red]：{e['project_name']} {e['file']}：{e['error']}")
     if output is not None:
         write_xlsx(review, output)
         err.print(f"已写入 {output}")

@@ -68,11 +68,10 @@ def test_jx303_large_over_achievement_without_note():
     assert findings(edit_indicator(f, 0, deviation="新增两个街道纳入服务范围。"), "JX303") == []
 
 
-def test_jx303_shortfall_with_full_points():
-    f = edit_indicator(baseline(), 0, actual="1100(人)")  # missed, but still 20/20
-    assert "未达到目标" in findings(f, "JX303")[0].message
-    assert findings(f, "JX303", rulebook="national") and not findings(
-        f, "JX303", config_file=None, ignore=["JX303"])
+def test_jx303_leaves_shortfalls_to_jx201():
+    f = edit_indicator(baseline(), 0, actual="1100(人)")  # missed, but still 20/20: JX201's finding
+    assert findings(f, "JX303") == []
+    assert [x.code for x in findings(f, "JX201")] == ["JX201"]
 
 
 def test_jx304_note_without_cause_or_measure():

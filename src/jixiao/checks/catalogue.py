@@ -15,7 +15,11 @@ from .config import default_settings
 
 
 def _fmt_value(v) -> str:
+    if isinstance(v, dict):
+        return "{" + "; ".join(f"{k}: {_fmt_value(x)}" for k, x in v.items()) + "}"
     if isinstance(v, list):
+        if any(isinstance(x, dict) for x in v):
+            return "".join(f"\n  - {_fmt_value(x)}" for x in v)
         return "、".join(str(x) for x in v)
     return str(v)
 

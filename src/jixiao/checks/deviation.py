@@ -83,40 +83,35 @@ def no_note_lost_points(ctx: FormContext, s):
                       {"name": ind.name, "weight": ind.weight, "score": ind.score, "deviation": ind.deviation})
 
 
-@check("JX303", "no-note-large-deviation", title="完成值偏离目标但没有偏差说明", severity="warning",
-       category="deviation", basis="domain.md §3：超额或未达目标超过阈值须说明",
-       hint="说明完成值大幅超过（或低于）目标的原因；目标定得过低时，下年度应调整目标值。")
+@check("JX303", "no-note-large-deviation", title="完成值大幅超过目标但没有说明", severity="warning",
+       category="deviation", basis="domain.md §3：偏离目标超过阈值须说明",
+       hint="说明完成值大幅超过目标的原因；目标定得过低时，下年度应调整目标值。")
 def no_note_large_deviation(ctx: FormContext, s):
-    """A quantitative actual beyond the over-achievement threshold (rulebook
-    ``thresholds.over_achievement``, 130%), or short of its target, with full
-    points and no note (lost points are JX302's).
+    """A quantitative actual at or beyond the over-achievement threshold
+    (rulebook ``thresholds.over_achievement``, 130% of the target) with no note.
 
-    Why: a large over-achievement usually means the target was set too low;
-    a shortfall with full points needs an explanation at least.
+    Why: a large over-achievement usually means the target was set too low or
+    the indicator measures something else; the form must say which.
 
-    Fails: 接待人次 ≥1000人次, actual 2000人次, no note.
-    Passes: actual 1100人次 (110%); or 2000人次 with a note.
+    Fails: 居家养老服务人数 ≥1200人, actual 1800人 (150%), no note.
+    Passes: actual 1500人 (125%); or 1800人 with a note.
 
-    Settings: ``check_under`` (also report shortfalls, default true).
-    Limits: reverse indicators (≤) are checked for shortfall only; a zero target has no ratio.
+    Limits: positive indicators only (for a reverse indicator "far below the
+    ceiling" is simply good). A shortfall is not reported here: with full
+    points it is JX201's, with lost points and no note JX302's.
     """
     over = ctx.rb.over_achievement
     for i, d in enumerate(ctx.score.indicators):
-        if d.rule not in ("positive", "reverse") or ctx.has_note(i) or ctx.lost_points(i):
+        if d.rule != "positive" or ctx.has_note(i):
+            continue
+        ratio = d.ratio
+        if ratio is None or ratio < over:
             continue
         ind = ctx.indicators[i]
-        ratio = d.ratio
-        if ratio is None:
-            continue
-        if d.rule == "positive" and ratio >= over:
-            yield Hit(f"indicators[{i}].deviation",
-                      f"“{ind.name}”完成值{ind.actual}为目标{ind.target}的{(ratio * 100).quantize(Decimal(1))}%，"
-                      f"超过{(over * 100).quantize(Decimal(1))}%，但没有说明原因",
-                      {"name": ind.name, "target": ind.target, "actual": ind.actual, "ratio": ratio})
-        elif s.check_under and d.met is False:
-            yield Hit(f"indicators[{i}].deviation",
-                      f"“{ind.name}”完成值{ind.actual}未达到目标{ind.target}，但没有偏差原因分析",
-                      {"name": ind.name, "target": ind.target, "actual": ind.actual})
+        yield Hit(f"indicators[{i}].deviation",
+                  f"“{ind.name}”完成值{ind.actual}为目标{ind.target}的{(ratio * 100).quantize(Decimal(1))}%，"
+                  f"超过{(over * 100).quantize(Decimal(1))}%，但没有说明原因",
+                  {"name": ind.name, "target": ind.target, "actual": ind.actual, "ratio": ratio})
 
 
 @check("JX304", "note-without-cause-or-measure", title="偏差说明没有写原因或改进措施", severity="info",

@@ -66,6 +66,7 @@ class Review:
     findings: list[Finding] = field(default_factory=list)
     unreadable: list[dict] = field(default_factory=list)
     indicator_rows: list[dict] | None = None  # kept only when asked (spreadsheet output)
+    check_errors: list[dict] = field(default_factory=list)  # checks that crashed (bugs), with the form
 
     def findings_of(self, index: int) -> list[Finding]:
         return [f for f in self.findings if f.form_index == index]
@@ -129,6 +130,7 @@ class Review:
             "forms": [r.to_json_dict() for r in self.forms],
             "findings": [f.to_json_dict() for f in self.findings],
             "unreadable": self.unreadable,
+            "check_errors": self.check_errors,
         }
 
 
@@ -189,10 +191,16 @@ class Reviewer:
         ctx = FormContext(form, sr, self.rb, self.config, index)
         found: list[Finding] = []
         for info, settings, severity in self._form_checks:
-            for hit in iter_hits(info.func(ctx, settings)):
-                found.append(self._finding(info, severity, hit, form, index))
-        for _info, state, _sev in self._batch:
-            state.collect(ctx)
+            try:
+                for hit in iter_hits(info.func(ctx, settings)):
+                    found.append(self._finding(info, severity, hit, form, index))
+            except Exception as exc:  # a bug in one check must not stop the review
+                self._check_error(info.code, form, exc)
+        for info, state, _sev in self._batch:
+            try:
+                state.collect(ctx)
+            except Exception as exc:
+                self._check_error(info.code, form, exc)
         f = form.funds
         rec = FormRecord(
             index=index, project_name=form.project_name, department=form.department,
@@ -219,9 +227,20 @@ class Reviewer:
                 })
         return found
 
+    def _check_error(self, code: str, form: Form | None, exc: Exception) -> None:
+        self.review.check_errors.append({
+            "code": code, "project_name": form.project_name if form else "", "file": form.source.file if form else "",
+            "error": f"{type(exc).__name__}: {exc}",
+        })
+
     def finish(self) -> Review:
         for info, state, severity in self._batch:
-            for hit in iter_hits(state.finish()):
+            try:
+                hits = list(iter_hits(state.finish()))
+            except Exception as exc:
+                self._check_error(info.code, None, exc)
+                continue
+            for hit in hits:
                 fnd = self._finding(info, severity, hit, None, hit.form_index)
                 self.review.findings.append(fnd)
                 if hit.form_index is not None:

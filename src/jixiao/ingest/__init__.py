@@ -11,10 +11,15 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..model import Form
+from .decode import detect_encoding
 from .errors import (
-    BinaryFileError, EmptyFileError, EncodingError, FileTooLargeError, NoFormFoundError, ReadError,
-    UnsupportedFormatError,
+    BinaryFileError, EmptyFileError, EncodingError, FileTooLargeError, NoFormFoundError, NotProjectFormError,
+    ReadError, UnsupportedFormatError,
 )
+from .gridform import not_project_verdict
+from .html import read_html
+from .normalize import looks_traditional, normalize_cell_text
+from .pipetext import looks_like_pipe_table, read_pipetext
 from .text import read_text
 
 # Refuse files larger than this before reading them (a text export of a
@@ -22,7 +27,33 @@ from .text import read_text
 MAX_FILE_BYTES = 200 * 1024 * 1024 - 1
 
 TEXT_SUFFIXES = {".txt", ".text", ""}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES
+HTML_SUFFIXES = {".html", ".htm"}
+SNIFF_BYTES = 64 * 1024
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+
+
+def sniff_text(path: Path) -> str:
+    """Which reader a text file needs, from its content: ``html`` (a web page
+    saved as .txt), ``pipe`` (a copy of a web table) or ``text`` (pdftotext).
+
+    Also refuses, with the reason, a file that holds a department-whole,
+    transfer-payment or rubric form (:class:`NotProjectFormError`)."""
+    with open(path, "rb") as f:
+        sample = f.read(SNIFF_BYTES)
+    try:
+        encoding = detect_encoding(path, sample)
+    except ReadError:
+        return "text"  # the text reader names the problem precisely (with its line)
+    head = sample.decode(encoding, errors="replace")
+    lines = [ln for ln in head.splitlines() if ln.strip()]
+    if lines and lines[0].lstrip("\ufeff").lstrip().lower().startswith(("<!doctype html", "<html")):
+        return "html"
+    traditional = looks_traditional(lines[:200])
+    texts = [normalize_cell_text(ln, traditional=traditional)[0] for ln in lines[:400]]
+    verdict = not_project_verdict(texts)
+    if verdict is not None:
+        raise NotProjectFormError(path, verdict[1], form_kind=verdict[0])
+    return "pipe" if looks_like_pipe_table(head) else "text"
 
 
 def read_forms(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> Iterator[Form]:
@@ -36,9 +67,16 @@ def read_forms(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> Iterator
     if size > max_bytes:
         raise FileTooLargeError(p, f"文件过大（{size / 1048576:.0f} MB，上限 {max_bytes / 1048576:.0f} MB），未读取")
     suffix = p.suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        return read_html(p)
     if suffix in TEXT_SUFFIXES:
+        kind = sniff_text(p)
+        if kind == "html":
+            return read_html(p)
+        if kind == "pipe":
+            return read_pipetext(p)
         return read_text(p)
-    raise UnsupportedFormatError(p, f"暂不支持“{suffix}”格式（目前支持：文本导出 .txt）")
+    raise UnsupportedFormatError(p, f"暂不支持“{suffix}”格式（目前支持：文本导出 .txt、网页 .html/.htm）")
 
 
 def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -54,6 +92,7 @@ def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 
 __all__ = [
-    "BinaryFileError", "EmptyFileError", "EncodingError", "FileTooLargeError", "NoFormFoundError", "ReadError",
-    "UnsupportedFormatError", "iter_inputs", "read_forms", "read_text", "MAX_FILE_BYTES",
+    "BinaryFileError", "EmptyFileError", "EncodingError", "FileTooLargeError", "NoFormFoundError",
+    "NotProjectFormError", "ReadError", "UnsupportedFormatError", "iter_inputs", "read_forms", "read_html",
+    "read_pipetext", "read_text", "sniff_text", "MAX_FILE_BYTES",
 ]

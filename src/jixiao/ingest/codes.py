@@ -13,4 +13,15 @@ READ_CODES: dict[str, tuple[str, str]] = {
     "JX007": ("row-incomplete", "指标行缺列、缺名称，或分值/得分不是数字"),
     "JX008": ("level-unknown", "无法确定指标所属的一级/二级指标"),
     "JX009": ("ambiguous-lines", "几行文字可能属于上一行的偏差说明，也可能属于本行的指标名称"),
+    # Grid readers (HTML, pipe text) and normalisation: every repair is recorded.
+    "JX010": ("sign-normalised", "比较符号写法不规范（≧ ═ ﹦ ＞＝ >= 等），已统一为 ≥ ≤ = > <"),
+    "JX011": ("fullwidth-normalised", "全角数字或标点，已转为半角"),
+    "JX012": ("traditional-converted", "繁体字或转换乱码（如“預(yù)覽”），已删除拼音括注并转为简体"),
+    "JX013": ("ocr-repaired", "识别错误（如 ≥ 读成 2、≤ 读成 W、10 读成 IO），已按同行内容修正"),
+    "JX014": ("ocr-suspect", "疑似识别错误，但上下文不足以确定，未修正"),
+    "JX015": ("unit-in-cell", "金额单元格自带单位且与表头单位不同，未换算"),
+    "JX016": ("row-aligned-by-type", "网页复制丢失了空单元格，本行的值按顺序和类型对齐，可能错位"),
+    "JX017": ("sub-row-skipped", "“其中”明细行没有分值和得分，未计为指标（原文保留在警告中）"),
+    "JX018": ("number-format", "数字的千分位分隔符不规范，已按去掉分隔符读取"),
+    "JX019": ("header-unmapped", "表头中有无法识别的列，该列内容未读取"),
 }

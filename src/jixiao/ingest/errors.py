@@ -48,3 +48,19 @@ class FileTooLargeError(ReadError):
 
 class UnsupportedFormatError(ReadError):
     kind = "unsupported_format"
+
+
+class NotProjectFormError(ReadError):
+    """The file holds a form, but not a project self-evaluation form
+    (部门整体 / 转移支付 / the old 决策-管理-绩效 rubric): reading it as one
+    would half-read it, so it is refused with the reason. ``form_kind`` names
+    what it is: ``department_whole``, ``transfer_payment`` or ``rubric``."""
+
+    kind = "not_project_form"
+
+    def __init__(self, path: str | Path, reason: str, *, form_kind: str, line: int | None = None):
+        self.form_kind = form_kind
+        super().__init__(path, reason, line=line)
+
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "form_kind": self.form_kind}

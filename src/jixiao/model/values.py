@@ -38,6 +38,8 @@ _NUMBER_RE = re.compile(
     re.VERBOSE,
 )
 _FAST_RE = re.compile(r"^([=≥≤><]?)(\d+(?:\.\d+)?)(?:\(([^()]*)\)|(%?))$")
+_QUALIFIERS = {"及以上": "≥", "以上": "≥", "及以下": "≤", "以下": "≤", "以内": "≤", "之内": "≤", "内": "≤"}
+_QUALIFIER_RE = re.compile(r"(及以上|以上|及以下|以下|以内|之内|(?<=[天日时分秒周月年])内)$")
 # Cells that mean "nothing here".
 _EMPTY = frozenset({"", "/", "-", "—", "--", "——", "无", "空"})
 
@@ -101,6 +103,11 @@ def parse_value(raw: str) -> dict:
         except InvalidOperation:  # pragma: no cover - regex guarantees digits
             number = None
         if number is not None:
+            # "95%以上" / "2小时以内": the words after the unit are the comparison.
+            m2 = _QUALIFIER_RE.search(unit)
+            if m2 is not None:
+                comparison = comparison or _QUALIFIERS[m2.group(1)]
+                unit = _strip_unit(unit[: m2.start()])
             return {"raw": raw, "kind": "number", "comparison": comparison, "number": number,
                     "unit": unit, "word": None}
     return {"raw": raw, "kind": "text", "comparison": comparison, "number": None, "unit": "",

@@ -372,7 +372,9 @@ def qualitative_score(weight: Decimal | None, band: str | None, reported: Decima
         return _not_computable(index, weight, reported, "数值无法计算")
 
 
-def _units_match(tu: str, au: str, rb: Rulebook) -> bool:
+def units_match(tu: str, au: str, rb: Rulebook) -> bool:
+    """True when a target's and an actual's units are the same under the
+    rulebook (its equivalences; a missing unit matches per the rulebook)."""
     if tu == au:
         return True
     if not tu or not au:
@@ -392,7 +394,7 @@ def score_indicator(ind: Indicator, rb: Rulebook, index: int = 0) -> IndicatorSc
             return _not_computable(index, w, rep, f"定量指标的实际完成值{what}，无法复算",
                                    tp.comparison, tp.number)
         tu, au = tp.unit.strip(), ap.unit.strip()
-        if tu != au and not _units_match(tu, au, rb):
+        if tu != au and not units_match(tu, au, rb):
             return _not_computable(index, w, rep, f"目标单位「{tu}」与实际单位「{au}」不一致，无法复算",
                                    tp.comparison, tp.number, ap.number)
         return quantitative_score(w, tp.comparison, tp.number, ap.number, rb, index=index, reported=rep)

@@ -1,0 +1,135 @@
+"""The dev corpus (copied into tests/ingest/corpus/): what every file yields.
+
+Hand-checked rows for the cleanest file of each family the grid path reads
+(014 Anhui score-first, 036 Yunnan split target, 009 Sichuan, partly); the
+verdict for forms of other kinds; for the rest, the error or the honest
+"incomplete, nothing read" result of today's readers, so a change shows up.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+
+from jixiao.ingest import NotProjectFormError, ReadError, read_forms
+from jixiao.ingest.gridform import grid_to_forms
+from jixiao.ingest.pipetext import text_to_grid
+
+CORPUS = Path(__file__).parent / "corpus"
+
+# file -> (what, detail): what is "error" (ReadError kind), "not_project"
+# (form_kind), "forms" (number of forms, indicators per form, complete flags).
+EXPECT: dict[str, tuple[str, object]] = {
+    "001": ("error", "no_form"), "004": ("error", "no_form"), "005": ("not_project", "department_whole"),
+    "006": ("error", "no_form"), "007": ("error", "no_form"), "009": ("forms", [(1, True), (1, False)]),
+    "010": ("error", "no_form"), "011": ("error", "no_form"), "012": ("error", "no_form"),
+    "013": ("error", "no_form"), "014": ("forms", [(7, False)]), "016": ("error", "no_form"),
+    "017": ("error", "no_form"), "018": ("forms", [(0, False)]), "019": ("not_project", "rubric"),
+    "021": ("error", "no_form"), "022": ("not_project", "department_whole"), "023": ("error", "no_form"),
+    "024": ("not_project", "transfer_payment"), "025": ("forms", [(0, False)]), "026": ("error", "no_form"),
+    "028": ("not_project", "transfer_payment"),  # a central transfer-payment checklist (see the manifest)
+    "032": ("forms", [(0, False)]), "034": ("not_project", "department_whole"),
+    "036": ("forms", [(5, False)]), "037": ("not_project", "department_whole"), "038": ("forms", [(0, False)]),
+    "039": ("error", "no_form"), "041": ("error", "no_form"),
+}
+
+
+def test_every_corpus_file_is_listed():
+    assert sorted(p.stem for p in CORPUS.glob("*.txt")) == sorted(EXPECT)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECT))
+def test_corpus_file(name):
+    what, detail = EXPECT[name]
+    path = CORPUS / f"{name}.txt"
+    if what == "forms":
+        forms = list(read_forms(path))
+        assert [(len(f.indicators), f.complete) for f in forms] == detail
+        return
+    with pytest.raises(ReadError) as exc:
+        list(read_forms(path))
+    if what == "not_project":
+        assert isinstance(exc.value, NotProjectFormError)
+        assert exc.value.form_kind == detail
+        assert "不是项目支出绩效自评表" in exc.value.reason
+        assert exc.value.to_dict()["error"] == "not_project_form"
+    else:
+        assert exc.value.kind == detail
+
+
+def _rows(form):
+    return [(i.level1, i.level2, i.name, i.target, i.actual, i.weight, i.score) for i in form.indicators]
+
+
+def _read(name):
+    return grid_to_forms(text_to_grid((CORPUS / f"{name}.txt").read_text(encoding="utf-8"), file=name))
+
+
+def test_014_anhui_score_first():
+    (fr,) = _read("014")
+    f = fr.form
+    assert fr.family == "anhui"
+    assert (f.project_name, f.department, f.implementing_unit, f.year) == (
+        "河西村特色种养补贴到户项目", "县农业农村局", "张庄寨镇人民政府", 2023)
+    assert f.funds.initial_budget is None  # the layout has no 年初预算数
+    assert (f.funds.adjusted_budget, f.funds.executed, f.funds.weight, f.funds.rate, f.funds.score) == (
+        D("9.48"), D("9.48"), D("10"), D("100"), D("10"))
+    assert f.funds.rows[0].source == "当年财政拨款" and f.funds.rows[0].label == "其中:本年财政拨款"
+    assert f.goal.expected == f.goal.actual == "落实39户特色种养业奖补政策,增加脱贫户家庭收入"
+    assert _rows(f) == [
+        ("产出指标", "数量指标", "★补助各类瓜果蔬菜种植面积", "29.5亩", "29.5亩", D(20), D(20)),
+        ("产出指标", "数量指标", "★补助鱼塘面积", "3亩", "3亩", D(10), D(10)),
+        ("产出指标", "数量指标", "★补助家畜家禽养殖数量", "192只", "192只", D(10), D(10)),
+        ("产出指标", "质量指标", "种植作物成活率", "95%", "95%", D(5), D(5)),
+        ("产出指标", "质量指标", "养殖家畜家禽成活率", "95%", "100%", D(5), D(5)),
+        ("效益指标", "经济效益指标", "特色产业带动增加受益农户收入(总收入)", "≥11.376万元", "12万元", D(20), D(20)),
+        ("效益指标", "社会效益指标", "受益人口数量", "90人", "90人", D(10), D(10)),
+    ]
+    codes = [w.code for w in f.warnings]
+    assert codes == ["JX017"] * 7 + ["JX007", "JX004"]
+    assert f.warnings[0].line == 16 and "其中桃树种植面积" in f.warnings[0].message
+    assert f.warnings[-2].line == 39 and "满意" in f.warnings[-2].message  # the truncated last line
+    assert f.location_of("indicators[5]").line == 32
+
+
+def test_036_yunnan_split_target_traditional():
+    (fr,) = _read("036")
+    f = fr.form
+    assert fr.family == "yunnan"
+    assert f.title == "2020年度项目支出绩效自评表" and f.year == 2020
+    assert f.department == "丽江市自然资源和规划局" and f.implementing_unit == "丽江市古城区自然资源局"
+    assert (f.funds.initial_budget, f.funds.executed, f.funds.weight, f.funds.score) == (
+        D("7.29"), D("7.29"), D("10.00"), D("10.00"))
+    assert [r.source for r in f.funds.rows] == ["当年财政拨款", "上年结转资金", "其他资金"]
+    assert f.funds.rows[0].rate == D("100")
+    assert _rows(f) == [
+        ("产出指标", "数量指标", "卫片执法补助经费", "=72890元", "72890", D("10.00"), D("9.00")),
+        ("产出指标", "质量指标", "项目验收合格率", "=100%", "100", D(20), D(19)),
+        ("产出指标", "时效指标", "项目完成及时率", "=100%", "100", D("20.00"), D("19.00")),
+        ("效益指标", "社会效益指标", "违法行为责停率", "≥95%", "95", D("30.00"), D("27.00")),
+        ("满意度指标", "服务对象满意度指标", "满意度", "≥95%", "95", D("10.00"), None),
+    ]
+    assert f.indicators[0].target_parsed.comparison == "="
+    assert f.indicators[0].target_parsed.unit == "元"
+    other = [(w.code, w.line) for w in f.warnings if w.code != "JX012"]
+    assert other == [("JX010", 24), ("JX010", 25), ("JX010", 26), ("JX007", 28), ("JX004", None)]
+    trad = [w for w in f.warnings if w.code == "JX012"]
+    assert trad and all(w.line for w in trad)
+    name = [w.message for w in trad if w.field == "project_name"]
+    assert name[0] == "第5行：删除了转换工具加注的拼音（5处，如“(wèi)”）"
+    assert name[1].endswith("→“2020年省级自然资源卫片执法补助经费支出绩效自评表”（級資衛執補經費績）")
+    assert f.complete is False
+
+
+def test_009_sichuan_partly():
+    tail, head = (fr.form for fr in _read("009"))
+    # a form's tail before the next form's title: read, but without its head fields
+    assert _rows(tail) == [("产出指标", "经济成本指标", "成本控制数", "≤30万元", "完成", D(90), D(90))]
+    assert {w.field for w in tail.warnings if w.code == "JX003"} == {"project_name", "department", "implementing_unit"}
+    assert head.project_name == "51092324T000010263357-2023年全县安可替代补助资金项目"
+    assert (head.funds.initial_budget, head.funds.adjusted_budget, head.funds.executed, head.funds.rate) == (
+        D("0.00"), D("3.36"), D("3.36"), D("100.00"))
+    assert _rows(head) == [("产出指标", "质量指标", "完成安可产品购买并按要求支付资金", "=100", "", None, None)]
+    assert [w.code for w in head.warnings] == ["JX005", "JX007", "JX004"]

@@ -39,6 +39,13 @@ def print_review(review: Review, console: Console, *, show_hints: bool = True) -
         t.add_row("按代码", "  ".join(f"{c}×{n}" for c, n in s["findings_by_code"].items()))
     console.print(t)
 
+    hinted: set[str] = set()  # a hint is shown at a code's first finding only
+
+    def hint(f) -> None:
+        if show_hints and f.code not in hinted:
+            hinted.add(f.code)
+            console.print(f"      [dim]建议：{f.hint}[/dim]")
+
     by_form: dict[int | None, list] = {}
     for f in review.findings:
         by_form.setdefault(f.form_index, []).append(f)
@@ -61,16 +68,14 @@ def print_review(review: Review, console: Console, *, show_hints: bool = True) -
                 where = f" [dim]第{f.location['line']}行[/dim]"
             console.print(f"  [{_STYLE[f.severity]}]{SEVERITY_ZH[f.severity]} {f.code}[/{_STYLE[f.severity]}]"
                           f" {f.message}{where}")
-            if show_hints:
-                console.print(f"      [dim]建议：{f.hint}[/dim]")
+            hint(f)
     batch = by_form.get(None, [])
     if batch:
         console.print()
         console.print("[bold]全部表格[/bold]")
         for f in batch:
             console.print(f"  [{_STYLE[f.severity]}]{SEVERITY_ZH[f.severity]} {f.code}[/{_STYLE[f.severity]}] {f.message}")
-            if show_hints:
-                console.print(f"      [dim]建议：{f.hint}[/dim]")
+            hint(f)
     clean = sum(1 for r in review.forms if not by_form.get(r.index) and r.complete and not r.warnings)
     if clean:
         console.print(f"\n[green]{clean} 张表未发现问题。[/green]")

@@ -74,18 +74,38 @@ class _Batch:
         self.read_files = 0
 
     def forms(self) -> Iterator[Form]:
-        for path in iter_inputs(self.paths):
-            try:
-                for form in read_forms(path):
-                    yield form
-                self.read_files += 1
-            except ReadError as exc:
-                self.failed.append(exc)
-                err.print(f"[red]无法读取[/red] {exc}")
-            except OSError as exc:
-                e = ReadError(path, f"无法打开文件（{exc.strerror or exc}）")
-                self.failed.append(e)
-                err.print(f"[red]无法读取[/red] {e}")
+        files = list(iter_inputs(self.paths))
+        progress = None
+        if len(files) > 1 and err.is_terminal:  # a progress bar for batches, on the terminal only
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            progress = Progress(TextColumn("读取"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                                TextColumn("{task.description}"), console=err, transient=True)
+            task = progress.add_task("", total=len(files))
+            progress.start()
+        try:
+            for path in files:
+                if progress is not None:
+                    progress.update(task, description=path.name)
+                yield from self._read_one(path)
+                if progress is not None:
+                    progress.advance(task)
+        finally:
+            if progress is not None:
+                progress.stop()
+
+    def _read_one(self, path: Path) -> Iterator[Form]:
+        """The forms of one file; an unreadable file is reported and skipped."""
+        try:
+            yield from read_forms(path)
+            self.read_files += 1
+        except ReadError as exc:
+            self.failed.append(exc)
+            err.print(f"[red]无法读取[/red] {exc}")
+        except OSError as exc:
+            e = ReadError(path, f"无法打开文件（{exc.strerror or exc}）")
+            self.failed.append(e)
+            err.print(f"[red]无法读取[/red] {e}")
 
     def finish(self) -> None:
         if self.failed:

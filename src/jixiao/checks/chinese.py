@@ -49,13 +49,18 @@ if TYPE_CHECKING:
 # make "30，200" look like one number with a thousands separator.
 _HALF: dict[int, Any] = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if cp != 0xFF0C}
 _HALF.update({ord("㎡"): "m2", ord("㎞"): "km", ord("㎏"): "kg", ord("﹪"): "%", 0x200B: None, 0xFEFF: None})
-# Translating is slow in Python; most text has nothing to translate.
-_NEEDS_HALF = re.compile("[\uff01-\uff0b\uff0d-\uff5e㎡㎞㎏﹪\u200b\ufeff]")
+# ``str.translate`` looks every character up (slow on CJK text): translate
+# only the runs of characters that have a half-width form (（）： are common).
+_NEEDS_HALF = re.compile("[\uff01-\uff0b\uff0d-\uff5e㎡㎞㎏﹪\u200b\ufeff]+")
+
+
+def _half(m: re.Match[str]) -> str:
+    return m.group().translate(_HALF)
 
 
 def fold_width(text: str) -> str:
     """Full-width letters, digits and signs to half-width (the Chinese comma stays)."""
-    return text.translate(_HALF) if _NEEDS_HALF.search(text) is not None else text
+    return _NEEDS_HALF.sub(_half, text)
 
 
 def normalize(text: str) -> str:
@@ -65,17 +70,17 @@ def normalize(text: str) -> str:
     >>> normalize("聘用政府雇员 ３０人，ＩＰ 电话")
     '聘用政府雇员30人，ip电话'
     """
-    s = "".join(text.split())
-    if _NEEDS_HALF.search(s) is not None:
-        s = s.translate(_HALF)
-    return s.lower()
+    return _NEEDS_HALF.sub(_half, "".join(text.split())).lower()
 
 
 def normalized_goal(ctx: FormContext) -> tuple[str, str]:
     """The form's 预期目标 and 实际完成情况, normalized once per form (in
     ``ctx.memo``, shared by the narrative and batch checks)."""
-    g = ctx.form.goal
-    return ctx.memo("text.goal", lambda: (normalize(g.expected), normalize(g.actual)))
+    return ctx.memo("text.goal", _normalized_goal, ctx.form.goal)
+
+
+def _normalized_goal(g: Any) -> tuple[str, str]:
+    return normalize(g.expected), normalize(g.actual)
 
 
 # Runs of "content" characters: CJK, Latin letters, digits (with . and %).

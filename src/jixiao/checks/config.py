@@ -33,11 +33,16 @@ class ReviewConfigError(ValueError):
 class Settings(Mapping[str, Any]):
     """A check's settings: read-only, attribute access, numbers as Decimal."""
 
-    __slots__ = ("_d", "source")
+    __slots__ = ("_d", "source", "__dict__")
 
     def __init__(self, d: Mapping[str, Any], source: str = ""):
         self._d = dict(d)
         self.source = source
+        # ``s.min_chars`` is read per form by the checks: keep the values as
+        # instance attributes too (a plain look-up); a key that is also a
+        # name of the class (``items``, ``source``) stays reachable as ``s[k]``.
+        cls = type(self)
+        self.__dict__.update((k, v) for k, v in self._d.items() if isinstance(k, str) and not hasattr(cls, k))
 
     def __getitem__(self, k: str) -> Any:
         return self._d[k]

@@ -11,6 +11,7 @@ from ..model import Form, Indicator
 from ..scoring import Rulebook, ScoreResult
 
 T = TypeVar("T")
+_MISSING = object()
 
 # Placeholders that do not count as a deviation analysis.
 EMPTY_NOTES = frozenset({"", "无", "/", "-", "—", "——", "无偏差", "不涉及", "暂无", "0", "空", "无。", "／"})
@@ -19,7 +20,7 @@ EMPTY_NOTES = frozenset({"", "无", "/", "-", "—", "——", "无偏差", "不
 class FormContext:
     """One form under review. Checks read; they never modify the form."""
 
-    __slots__ = ("form", "score", "rb", "config", "index", "_memo")
+    __slots__ = ("form", "score", "rb", "config", "index", "_memo", "_notes")
 
     def __init__(self, form: Form, score: ScoreResult, rb: Rulebook, config: Any = None, index: int = 0):
         self.form = form
@@ -28,14 +29,16 @@ class FormContext:
         self.config = config  # the run's ReviewConfig: settings of other checks, when one defers to another
         self.index = index
         self._memo: dict[str, Any] = {}
+        self._notes: list[bool] | None = None
 
-    def memo(self, key: str, compute: Callable[[], T]) -> T:
-        """A value derived from the form, computed once for all checks."""
-        try:
-            return self._memo[key]
-        except KeyError:
-            v = self._memo[key] = compute()
-            return v
+    def memo(self, key: str, compute: Callable[..., T], *args: Any) -> T:
+        """A value derived from the form, computed once for all checks:
+        ``compute(*args)`` (pass the arguments rather than a closure: no
+        function object is built per call)."""
+        v = self._memo.get(key, _MISSING)
+        if v is _MISSING:
+            v = self._memo[key] = compute(*args)
+        return v
 
     # -- common derived values ------------------------------------------
     @property
@@ -48,13 +51,21 @@ class FormContext:
         r = self.form.funds.rate
         return r if r is not None else self.score.recomputed.rate
 
+    @property
+    def notes(self) -> list[bool]:
+        """Per row: True when it has a real deviation note (not a placeholder)."""
+        notes = self._notes
+        if notes is None:
+            notes = self._notes = [ind.deviation.strip() not in EMPTY_NOTES for ind in self.form.indicators]
+        return notes
+
     def has_note(self, i: int) -> bool:
         """True when row ``i`` has a real deviation note (not a placeholder)."""
-        return self.form.indicators[i].deviation.strip() not in EMPTY_NOTES
+        return self.notes[i]
 
     @property
     def any_note(self) -> bool:
-        return self.memo("any_note", lambda: any(self.has_note(i) for i in range(len(self.form.indicators))))
+        return any(self.notes)
 
     def lost_points(self, i: int) -> bool:
         ind = self.form.indicators[i]

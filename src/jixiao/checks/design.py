@@ -313,7 +313,7 @@ class Facts:
 
 
 def facts(ctx: FormContext) -> Facts:
-    return ctx.memo("design.facts", lambda: Facts(ctx))
+    return ctx.memo("design.facts", Facts, ctx)
 
 
 # ---------------------------------------------------------------------------

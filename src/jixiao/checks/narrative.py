@@ -290,7 +290,7 @@ def goal_numbers(ctx: FormContext) -> list[GoalNumber]:
     it" cannot be said of a truncated indicator table."""
     if not ctx.form.complete:
         return []
-    return ctx.memo("narrative.goal_numbers", lambda: _analyse(ctx))
+    return ctx.memo("narrative.goal_numbers", _analyse, ctx)
 
 
 # -- JX801 ----------------------------------------------------------------------

@@ -43,7 +43,7 @@ class SatFacts:
 
 
 def sat_facts(ctx: FormContext) -> SatFacts:
-    return ctx.memo("satisfaction.rows", lambda: SatFacts(ctx))
+    return ctx.memo("satisfaction.rows", SatFacts, ctx)
 
 
 def _build_supervisor(s: Any) -> NameCache:

@@ -38,19 +38,20 @@ def seed_blocks() -> list[str]:
     return [b for b in re.split(r"(?m)^(?=财政项目支出绩效自评表$)", text) if "项目名称" in b]
 
 
-def make_batch(n_forms: int, seed: int = 7) -> Path:
+def make_batch(n_forms: int, seed: int = 7, tag: str = "") -> Path:
     """A text file of ``n_forms`` forms: seed forms repeated with varied names
-    and amounts (so no two forms are byte-identical)."""
+    and amounts (so no two forms are byte-identical). ``tag`` makes another
+    file with other project names."""
     DATA.mkdir(exist_ok=True)
-    path = DATA / f"batch-{n_forms}.txt"
+    path = DATA / f"batch-{n_forms}{'-' + tag if tag else ''}.txt"
     if path.exists():
         return path
-    rng = random.Random(seed)
+    rng = random.Random(seed + len(tag))
     blocks = seed_blocks()
     with open(path, "w", encoding="utf-8") as f:
         for i in range(n_forms):
             b = blocks[i % len(blocks)]
-            b = b.replace("项目名称 ", f"项目名称 第{i}号", 1)
+            b = b.replace("项目名称 ", f"项目名称 {tag}第{i}号", 1)
             # Vary the executed amount of the total row and its first sub-row alike.
             m = re.search(r"年度资金总额： (\S+) (\S+) (\S+)", b)
             if m:
@@ -129,10 +130,13 @@ def bench_batch_checks(sizes: list[int]) -> list[dict]:
     for n in sizes:
         r = Reviewer(rb, cfg)
         spent = 0.0
-        for f in read_forms(make_batch(n)):
-            t0 = time.perf_counter()
-            r.add(f)
-            spent += time.perf_counter() - t0
+        # Files of at most 10,000 forms (the reader refuses files over 200 MB).
+        parts = [make_batch(min(n, 10_000), tag=f"p{k}" if n > 10_000 else "") for k in range(-(-n // 10_000))]
+        for path in parts:
+            for f in read_forms(path):
+                t0 = time.perf_counter()
+                r.add(f)
+                spent += time.perf_counter() - t0
         t0 = time.perf_counter()
         review = r.finish()
         fin = time.perf_counter() - t0

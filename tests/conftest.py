@@ -36,3 +36,24 @@ def seed_blocks(seed_text) -> list[str]:
 @pytest.fixture(scope="session")
 def goldens() -> list[dict]:
     return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(GOLDEN_DIR.glob("*.json"))]
+
+
+def assert_matches_golden(got: dict, want: dict) -> None:
+    """A form's JSON (``Form.to_json_dict()``) against a hand-checked golden, field by field."""
+    for key in ("project_name", "department", "implementing_unit", "year", "funds_unit", "total", "grade"):
+        assert got[key] == want[key], key
+    for key in ("initial_budget", "adjusted_budget", "executed", "weight", "rate", "score"):
+        assert got["funds"][key] == want["funds"][key], f"funds.{key}"
+    assert [{k: r[k] for k in ("source", "initial_budget", "adjusted_budget", "executed")}
+            for r in got["funds"]["rows"]] == want["funds"]["rows"]
+    assert got["goal"] == want["goal"]
+    assert len(got["indicators"]) == len(want["indicators"])
+    for j, (g, w) in enumerate(zip(got["indicators"], want["indicators"])):
+        for key, val in w.items():
+            assert g[key] == val, f"indicators[{j}].{key}"
+
+
+@pytest.fixture(scope="session")
+def golden_check():
+    """The field-by-field golden comparison, for tests in any folder."""
+    return assert_matches_golden

@@ -34,7 +34,6 @@ _GE = frozenset({"≥", ">"})
 # ---------------------------------------------------------------------------
 # Text handling
 
-_SPACE_RE = re.compile(r"\s+")
 _NONWORD_RE = re.compile(r"[\W_]+")  # CJK characters are word characters: only punctuation goes
 _DIGIT_RE = re.compile(r"\d")
 
@@ -43,12 +42,12 @@ _DIGIT_RE = re.compile(r"\d")
 def norm(text: str) -> str:
     """Compare-ready text: NFKC (full-width letters, digits, ％ and （） to
     half-width), no whitespace."""
-    return _SPACE_RE.sub("", unicodedata.normalize("NFKC", text))
+    return "".join(unicodedata.normalize("NFKC", text).split())  # split() drops exactly what \s matches
 
 
 def squeeze(text: str) -> str:
     """``text`` without whitespace (for long texts: no NFKC, no cache)."""
-    return _SPACE_RE.sub("", text)
+    return "".join(text.split())
 
 
 def name_key(name: str) -> str:

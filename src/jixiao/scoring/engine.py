@@ -38,6 +38,7 @@ _INF = float("inf")
 _ODD = (ArithmeticError, TypeError, ValueError, AttributeError)
 
 _REVERSE = frozenset(("≤", "<"))
+_RATE_PLACES = Decimal("0.0001")  # the unrounded rate shown in a funds.rate difference
 
 
 # --------------------------------------------------------------------------
@@ -260,7 +261,12 @@ def quantitative_score(weight: Decimal | None, comparison: str | None, target: D
         if target < 0:
             return _not_computable(index, weight, reported, "目标值为负数，无法按比例计分", cmp, target, actual)
         two_sided = cmp == "=" and rb.equal_positive == "two_sided" and target != 0
-        met = actual == target if two_sided else _met(cmp, target, actual)
+        if two_sided:
+            met = actual == target
+        elif cmp == "≥":  # the common sign, without a call
+            met = actual >= target
+        else:
+            met = _met(cmp, target, actual)
         formula = None
         if target == 0:
             if rb.zero_target == "not_computable":
@@ -502,7 +508,7 @@ def score_form(form: Form, rb: Rulebook) -> ScoreResult:
             head.append(Difference(
                 "funds.rate", funds.rate, fs.rate, "funds.rate",
                 f"执行率：填报 {qa(funds.rate)}，复算 {qa(fs.rate)}（{_fmt(fs.executed)}/{_fmt(fs.budget)}"  # type: ignore
-                f"={_short(fs.ratio.scaleb(2).quantize(Decimal('0.0001')))}%，{rb.rate_rounding.describe_zh()}）"))
+                f"={_short(fs.ratio.scaleb(2).quantize(_RATE_PLACES))}%，{rb.rate_rounding.describe_zh()}）"))
         if _differs(funds.score, fs.score, qa):
             src = "未取舍的执行率" if rb.score_from == "ratio" else "取舍后的执行率"
             head.append(Difference(

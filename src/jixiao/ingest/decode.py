@@ -117,8 +117,9 @@ def iter_lines(path: str | Path) -> tuple[str, bool, Iterator[str]]:
                     parts = text.split("\n")
                     if parts and parts[-1] == "":
                         parts.pop()
-                    for line in parts:
-                        yield line.rstrip("\r")
+                    if "\r" in text:
+                        parts = [line.rstrip("\r") for line in parts]
+                    yield from parts
                     base += len(block)
             finally:
                 f.close()

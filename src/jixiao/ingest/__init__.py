@@ -12,15 +12,17 @@ from pathlib import Path
 
 from ..model import Form
 from .decode import detect_encoding
+from .docx import read_doc, read_docx
 from .errors import (
-    BinaryFileError, EmptyFileError, EncodingError, FileTooLargeError, NoFormFoundError, NotProjectFormError,
-    ReadError, UnsupportedFormatError,
+    BinaryFileError, CorruptFileError, EmptyFileError, EncodingError, FileTooLargeError, FormatMismatchError,
+    NoFormFoundError, NotProjectFormError, ReadError, UnsupportedFormatError, ZipBombError,
 )
 from .gridform import not_project_verdict
 from .html import read_html
 from .normalize import looks_traditional, normalize_cell_text
 from .pipetext import looks_like_pipe_table, read_pipetext
 from .text import read_text
+from .xlsx import read_xls, read_xlsx
 
 # Refuse files larger than this before reading them (a text export of a
 # thousand forms is about 6 MB).
@@ -29,7 +31,8 @@ MAX_FILE_BYTES = 200 * 1024 * 1024 - 1
 TEXT_SUFFIXES = {".txt", ".text", ""}
 HTML_SUFFIXES = {".html", ".htm"}
 SNIFF_BYTES = 64 * 1024
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | XLSX_SUFFIXES | {".xls", ".docx", ".doc"}
 
 
 def sniff_text(path: Path) -> str:
@@ -76,7 +79,16 @@ def read_forms(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> Iterator
         if kind == "pipe":
             return read_pipetext(p)
         return read_text(p)
-    raise UnsupportedFormatError(p, f"暂不支持“{suffix}”格式（目前支持：文本导出 .txt、网页 .html/.htm）")
+    if suffix in XLSX_SUFFIXES:
+        return read_xlsx(p)
+    if suffix == ".xls":
+        return read_xls(p)
+    if suffix == ".docx":
+        return read_docx(p)
+    if suffix == ".doc":
+        return read_doc(p)
+    raise UnsupportedFormatError(p, f"暂不支持“{suffix}”格式（目前支持：文本导出 .txt、网页 .html/.htm、"
+                                    "Excel .xlsx/.xlsm/.xls、Word .docx/.doc）")
 
 
 def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -92,7 +104,8 @@ def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 
 __all__ = [
-    "BinaryFileError", "EmptyFileError", "EncodingError", "FileTooLargeError", "NoFormFoundError",
-    "NotProjectFormError", "ReadError", "UnsupportedFormatError", "iter_inputs", "read_forms", "read_html",
-    "read_pipetext", "read_text", "sniff_text", "MAX_FILE_BYTES",
+    "BinaryFileError", "CorruptFileError", "EmptyFileError", "EncodingError", "FileTooLargeError",
+    "FormatMismatchError", "NoFormFoundError", "NotProjectFormError", "ReadError", "UnsupportedFormatError",
+    "ZipBombError", "iter_inputs", "read_doc", "read_docx", "read_forms", "read_html", "read_pipetext",
+    "read_text", "read_xls", "read_xlsx", "sniff_text", "MAX_FILE_BYTES",
 ]

@@ -50,6 +50,27 @@ class UnsupportedFormatError(ReadError):
     kind = "unsupported_format"
 
 
+class CorruptFileError(ReadError):
+    """A file of a known format that its library cannot open (a damaged zip,
+    a workbook or document whose parts are missing or malformed)."""
+
+    kind = "corrupt"
+
+
+class ZipBombError(ReadError):
+    """An Office (zip) file that would unpack to far more than any real form
+    file: refused before any part of it is decompressed."""
+
+    kind = "zip_bomb"
+
+
+class FormatMismatchError(ReadError):
+    """The content does not match the extension (a .xlsx that is really a Word
+    document, a web page or plain text); the message says what it is."""
+
+    kind = "format_mismatch"
+
+
 class NotProjectFormError(ReadError):
     """The file holds a form, but not a project self-evaluation form
     (部门整体 / 转移支付 / the old 决策-管理-绩效 rubric): reading it as one

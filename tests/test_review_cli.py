@@ -123,3 +123,12 @@ def test_catalogue_is_up_to_date():
     from jixiao.checks.catalogue import render_markdown
     doc = Path(__file__).parent.parent / "docs" / "checks.md"
     assert doc.read_text(encoding="utf-8") == render_markdown(), "run: jixiao checks --markdown > docs/checks.md"
+
+
+def test_output_workbook_is_not_read_back_as_input(tmp_path, seed_blocks):
+    (tmp_path / "form.txt").write_text(seed_blocks[0], encoding="utf-8")
+    out = tmp_path / "review.xlsx"
+    for _ in range(2):  # the second run finds review.xlsx in the input folder
+        r = run(str(tmp_path), "--output", str(out), "--fail-on", "never", "--format", "json")
+        assert r.returncode == 0, r.stderr
+        assert json.loads(r.stdout)["summary"]["forms"] == 1

@@ -62,7 +62,9 @@ def _main(
 class _Batch:
     """Walk the inputs, yield forms, remember the files that could not be read."""
 
-    def __init__(self, files: list[Path], sample: bool):
+    def __init__(self, files: list[Path], sample: bool, exclude: Path | None = None):
+        # ``exclude``: a file this run writes (review -o x.xlsx), never read back as input.
+        self.exclude = exclude.resolve() if exclude is not None else None
         paths: list[Path] = list(files)
         if sample:
             paths.insert(0, sample_path())
@@ -74,7 +76,7 @@ class _Batch:
         self.read_files = 0
 
     def forms(self) -> Iterator[Form]:
-        files = list(iter_inputs(self.paths))
+        files = [p for p in iter_inputs(self.paths) if self.exclude is None or p.resolve() != self.exclude]
         progress = None
         if len(files) > 1 and err.is_terminal:  # a progress bar for batches, on the terminal only
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -291,7 +293,7 @@ def review_cmd(
     except (RulebookError, ReviewConfigError) as exc:
         err.print(f"[red]配置错误：[/red]{exc}")
         raise typer.Exit(1)
-    batch = _Batch(files or [], sample)
+    batch = _Batch(files or [], sample, exclude=output)
     reviewer = Reviewer(rb, cfg, keep_indicator_rows=output is not None)
     for form in batch.forms():
         reviewer.add(form)

@@ -24,7 +24,7 @@ from pathlib import Path
 from ..model import Form, Location
 from .errors import CorruptFileError, FormatMismatchError, NoFormFoundError, ReadError, UnsupportedFormatError
 from .grid import Cell, Grid, cell_ref
-from .gridform import grid_to_forms
+from .gridform import forms_from_grids
 from .office import KIND_NAMES, check_office_zip, sniff_kind
 from .textutil import join_wrapped
 
@@ -84,14 +84,7 @@ def docx_to_grids(path: Path, *, fmt: str = "docx", shown: Path | None = None) -
 def _forms(path: Path, grids: list[Grid]) -> Iterator[Form]:
     if not grids:
         raise NoFormFoundError(path, "Word 文档中没有表格，没有找到项目支出绩效自评表")
-    forms: list[Form] = []
-    for g in grids:
-        for fr in grid_to_forms(g):
-            fr.form.source.index = len(forms)
-            forms.append(fr.form)
-    if not forms:
-        raise NoFormFoundError(path, "Word 文档中没有找到项目支出绩效自评表（没有含“项目名称”和指标表的表格）")
-    yield from forms
+    yield from forms_from_grids(path, grids, "Word 文档")
 
 
 def read_docx(path: str | Path) -> Iterator[Form]:

@@ -748,3 +748,19 @@ def grid_to_forms(grid: Grid) -> list[FormRead]:
 
 def read_grid(grid: Grid) -> list[Form]:
     return [fr.form for fr in grid_to_forms(grid)]
+
+
+def forms_from_grids(path, grids, where: str) -> list[Form]:
+    """All forms in a file's grids, numbered in file order; a file with none
+    is a :class:`NoFormFoundError` (``where`` names its tables in Chinese,
+    e.g. "网页中…的表格", for the message)."""
+    from .errors import NoFormFoundError
+
+    forms: list[Form] = []
+    for g in grids:
+        for fr in grid_to_forms(g):
+            fr.form.source.index = len(forms)
+            forms.append(fr.form)
+    if not forms:
+        raise NoFormFoundError(path, f"{where}中没有找到项目支出绩效自评表（没有含“项目名称”和指标表的表格）")
+    return forms

@@ -18,9 +18,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from ..model import Form, Location
-from .errors import EncodingError, NoFormFoundError
+from .errors import EncodingError
 from .grid import Grid, cell_ref, place_cells
-from .gridform import grid_to_forms
+from .gridform import forms_from_grids
 from .textutil import join_wrapped
 
 _META_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.I)
@@ -115,11 +115,4 @@ def read_html(path: str | Path) -> Iterator[Form]:
     """Read the forms in the tables of an HTML file."""
     p = Path(path)
     text, encoding = decode_html(p, p.read_bytes())
-    forms: list[Form] = []
-    for g in html_to_grids(text, file=str(p), encoding=encoding):
-        for fr in grid_to_forms(g):
-            fr.form.source.index = len(forms)
-            forms.append(fr.form)
-    if not forms:
-        raise NoFormFoundError(p, "网页中没有找到项目支出绩效自评表（没有含“项目名称”和指标表的表格）")
-    yield from forms
+    yield from forms_from_grids(p, html_to_grids(text, file=str(p), encoding=encoding), "网页")

@@ -32,7 +32,7 @@ from .decode import iter_lines
 from .errors import NoFormFoundError
 from .labels import LabelTracker
 from .textutil import display_width, join_wrapped
-from .codes import READ_CODES  # noqa: F401 - the codes used below are documented there
+
 
 # ---------------------------------------------------------------------------
 # Vocabulary of the layout. These are the printed words of the official form,

@@ -25,9 +25,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..model import Form, Location
-from .errors import CorruptFileError, EmptyFileError, FormatMismatchError, NoFormFoundError
+from .errors import CorruptFileError, EmptyFileError, FormatMismatchError
 from .grid import Cell, Grid
-from .gridform import grid_to_forms
+from .gridform import forms_from_grids
 from .office import KIND_NAMES, check_office_zip, sniff_kind
 from .textutil import join_wrapped
 
@@ -199,21 +199,10 @@ def xls_cell_text(book, cell) -> str:
 # --- reading -----------------------------------------------------------------
 
 
-def _forms(path: Path, grids: list[Grid]) -> Iterator[Form]:
-    forms: list[Form] = []
-    for g in grids:
-        for fr in grid_to_forms(g):
-            fr.form.source.index = len(forms)
-            forms.append(fr.form)
-    if not forms:
-        raise NoFormFoundError(path, "工作簿中没有找到项目支出绩效自评表（没有含“项目名称”和指标表的工作表）")
-    yield from forms
-
-
 def read_xlsx(path: str | Path) -> Iterator[Form]:
     """Read the forms on the sheets of an .xlsx/.xlsm workbook."""
     p = Path(path)
-    yield from _forms(p, xlsx_to_grids(p))
+    yield from forms_from_grids(p, xlsx_to_grids(p), "工作簿")
 
 
 def read_xls(path: str | Path) -> Iterator[Form]:
@@ -234,4 +223,4 @@ def read_xls(path: str | Path) -> Iterator[Form]:
         if kind == "empty":
             raise EmptyFileError(p, "文件是空的（0 字节）")
         raise FormatMismatchError(p, f"文件内容与扩展名“{p.suffix}”不符：这是{KIND_NAMES[kind]}，不是 Excel 工作簿（.xls）")
-    yield from _forms(p, xls_to_grids(p))
+    yield from forms_from_grids(p, xls_to_grids(p), "工作簿")

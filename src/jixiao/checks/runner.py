@@ -153,8 +153,12 @@ def _plain(v: Any) -> Any:
 def _location(form: Form, fld: str) -> dict[str, Any]:
     """Where the finding's field was read (the form's own lines when the field has no location)."""
     src = form.source
-    loc = (form.location_of(fld) if fld else None) or src  # Location and Source both carry page/line/end_line
-    return {"file": src.file, "page": loc.page, "line": loc.line, "end_line": loc.end_line}
+    loc = form.location_of(fld) if fld else None
+    if loc is None:  # the form's own place (Source carries page/line/end_line, no cell)
+        return {"file": src.file, "page": src.page, "line": src.line, "end_line": src.end_line,
+                "sheet": None, "cell": None}
+    return {"file": src.file, "page": loc.page, "line": loc.line, "end_line": loc.end_line,
+            "sheet": loc.sheet, "cell": loc.cell}
 
 
 class _FewerFullCollections:

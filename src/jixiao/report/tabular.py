@@ -10,7 +10,7 @@ from ..checks import Review
 
 # Column order of the findings table (CSV and the XLSX sheet).
 FINDING_COLUMNS = ("code", "severity", "category", "name", "project_name", "file", "field", "page", "line",
-                   "end_line", "message", "hint", "evidence")
+                   "end_line", "cell", "message", "hint", "evidence")
 
 
 def write_json(review: Review, out: IO[str]) -> None:
@@ -23,6 +23,8 @@ def finding_rows(review: Review):
         d = f.to_json_dict()
         loc = d.pop("location") or {}
         d["page"], d["line"], d["end_line"] = loc.get("page"), loc.get("line"), loc.get("end_line")
+        cell = loc.get("cell")
+        d["cell"] = (f"{loc['sheet']}!{cell}" if loc.get("sheet") and cell else cell) or None
         d["evidence"] = json.dumps(d["evidence"], ensure_ascii=False)
         yield [d.get(c) for c in FINDING_COLUMNS]
 

@@ -64,8 +64,11 @@ def print_review(review: Review, console: Console, *, show_hints: bool = True) -
             console.print(f"  [magenta]读取 {w['code']}[/magenta] {w['message']}")
         for f in items:
             where = ""
-            if f.location and f.location.get("line"):
-                where = f" [dim]第{f.location['line']}行[/dim]"
+            loc = f.location or {}
+            if loc.get("cell"):
+                where = f" [dim]{loc['sheet'] + '!' if loc.get('sheet') else ''}{loc['cell']}[/dim]"
+            elif loc.get("line"):
+                where = f" [dim]第{loc['line']}行[/dim]"
             console.print(f"  [{_STYLE[f.severity]}]{SEVERITY_ZH[f.severity]} {f.code}[/{_STYLE[f.severity]}]"
                           f" {f.message}{where}")
             hint(f)

@@ -32,7 +32,7 @@ INDICATOR_COLUMNS = (
     ("deviation", "偏差原因分析及改进措施"),
 )
 FINDING_HEADERS = {"code": "代码", "severity": "严重程度", "category": "类别", "name": "检查", "project_name": "项目名称",
-                   "file": "文件", "field": "字段", "page": "页", "line": "行", "end_line": "止行",
+                   "file": "文件", "field": "字段", "page": "页", "line": "行", "end_line": "止行", "cell": "单元格",
                    "message": "问题", "hint": "建议", "evidence": "证据"}
 
 
@@ -98,5 +98,5 @@ def write_xlsx(review: Review, path: str | Path) -> None:
             yield row
 
     _sheet(wb, "问题", [FINDING_HEADERS[c] for c in FINDING_COLUMNS], zh_rows(),
-           {5: 30, 6: 30, 7: 26, 11: 60, 12: 50, 13: 40})
+           {5: 30, 6: 30, 7: 26, 11: 14, 12: 60, 13: 50, 14: 40})
     wb.save(path)

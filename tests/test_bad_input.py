@@ -86,10 +86,18 @@ def test_size_limit_checked_before_reading(tmp_path, seed_blocks):
 
 
 def test_unsupported_format(tmp_path):
-    p = tmp_path / "form.pdf"
-    p.write_bytes(b"%PDF-1.4\n")
+    p = tmp_path / "form.odt"
+    p.write_bytes(b"PK\x03\x04")
     with pytest.raises(UnsupportedFormatError):
         _read(p)
+
+
+def test_pdf_stub_is_corrupt(tmp_path):
+    p = tmp_path / "form.pdf"
+    p.write_bytes(b"%PDF-1.4\n")
+    with pytest.raises(ReadError) as e:
+        _read(p)
+    assert e.value.kind == "corrupt"
 
 
 def test_errors_are_read_errors_with_dict(tmp_path):

@@ -238,7 +238,8 @@ def test_doc_without_libreoffice(tmp_path, monkeypatch):
 def test_office_suffixes_are_collected(tmp_path):
     for name in ("a.xlsx", "b.xls", "c.docx", "d.doc", "e.xlsm", "f.pdf"):
         (tmp_path / name).write_bytes(b"x")
-    assert sorted(p.name for p in iter_inputs([tmp_path])) == ["a.xlsx", "b.xls", "c.docx", "d.doc", "e.xlsm"]
+    assert sorted(p.name for p in iter_inputs([tmp_path])) == ["a.xlsx", "b.xls", "c.docx", "d.doc", "e.xlsm",
+                                                               "f.pdf"]
 
 
 def test_parse_folder_mixing_good_and_bad(tmp_path, seed_models):

@@ -14,12 +14,14 @@ from ..model import Form
 from .decode import detect_encoding
 from .docx import read_doc, read_docx
 from .errors import (
-    BinaryFileError, CorruptFileError, EmptyFileError, EncodingError, FileTooLargeError, FormatMismatchError,
-    NoFormFoundError, NotProjectFormError, ReadError, UnsupportedFormatError, ZipBombError,
+    BinaryFileError, CorruptFileError, EmptyFileError, EncodingError, EncryptedFileError, FileTooLargeError,
+    FormatMismatchError, NeedsOCRError, NoFormFoundError, NotProjectFormError, ReadError, UnsupportedFormatError,
+    ZipBombError,
 )
 from .gridform import not_project_verdict
 from .html import read_html
 from .normalize import looks_traditional, normalize_cell_text
+from .pdf import read_pdf
 from .pipetext import looks_like_pipe_table, read_pipetext
 from .text import read_text
 from .xlsx import read_xls, read_xlsx
@@ -32,7 +34,7 @@ TEXT_SUFFIXES = {".txt", ".text", ""}
 HTML_SUFFIXES = {".html", ".htm"}
 SNIFF_BYTES = 64 * 1024
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | XLSX_SUFFIXES | {".xls", ".docx", ".doc"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | XLSX_SUFFIXES | {".xls", ".docx", ".doc", ".pdf"}
 
 
 def sniff_text(path: Path) -> str:
@@ -59,6 +61,12 @@ def sniff_text(path: Path) -> str:
     return "pipe" if looks_like_pipe_table(head) else "text"
 
 
+def _is_pdf(path: Path) -> bool:
+    """A PDF saved under a text name (the first bytes are ``%PDF-``)."""
+    with open(path, "rb") as f:
+        return f.read(5) == b"%PDF-"
+
+
 def read_forms(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> Iterator[Form]:
     """Read all forms in one file (streaming)."""
     p = Path(path)
@@ -70,6 +78,8 @@ def read_forms(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> Iterator
     if size > max_bytes:
         raise FileTooLargeError(p, f"文件过大（{size / 1048576:.0f} MB，上限 {max_bytes / 1048576:.0f} MB），未读取")
     suffix = p.suffix.lower()
+    if suffix == ".pdf" or (suffix in TEXT_SUFFIXES and _is_pdf(p)):
+        return read_pdf(p)
     if suffix in HTML_SUFFIXES:
         return read_html(p)
     if suffix in TEXT_SUFFIXES:
@@ -88,7 +98,7 @@ def read_forms(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> Iterator
     if suffix == ".doc":
         return read_doc(p)
     raise UnsupportedFormatError(p, f"暂不支持“{suffix}”格式（目前支持：文本导出 .txt、网页 .html/.htm、"
-                                    "Excel .xlsx/.xlsm/.xls、Word .docx/.doc）")
+                                    "Excel .xlsx/.xlsm/.xls、Word .docx/.doc、PDF .pdf）")
 
 
 def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -104,8 +114,8 @@ def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 
 __all__ = [
-    "BinaryFileError", "CorruptFileError", "EmptyFileError", "EncodingError", "FileTooLargeError",
-    "FormatMismatchError", "NoFormFoundError", "NotProjectFormError", "ReadError", "UnsupportedFormatError",
-    "ZipBombError", "iter_inputs", "read_doc", "read_docx", "read_forms", "read_html", "read_pipetext",
-    "read_text", "read_xls", "read_xlsx", "sniff_text", "MAX_FILE_BYTES",
+    "BinaryFileError", "CorruptFileError", "EmptyFileError", "EncodingError", "EncryptedFileError",
+    "FileTooLargeError", "FormatMismatchError", "NeedsOCRError", "NoFormFoundError", "NotProjectFormError",
+    "ReadError", "UnsupportedFormatError", "ZipBombError", "iter_inputs", "read_doc", "read_docx", "read_forms",
+    "read_html", "read_pdf", "read_pipetext", "read_text", "read_xls", "read_xlsx", "sniff_text", "MAX_FILE_BYTES",
 ]

@@ -24,4 +24,5 @@ READ_CODES: dict[str, tuple[str, str]] = {
     "JX017": ("sub-row-skipped", "“其中”明细行没有分值和得分，未计为指标（原文保留在警告中）"),
     "JX018": ("number-format", "数字的千分位分隔符不规范，已按去掉分隔符读取"),
     "JX019": ("header-unmapped", "表头中有无法识别的列，该列内容未读取"),
+    "JX020": ("pages-without-text", "PDF 中有的页没有文字层（扫描件），这些页未读取"),
 }

@@ -57,6 +57,19 @@ class CorruptFileError(ReadError):
     kind = "corrupt"
 
 
+class NeedsOCRError(ReadError):
+    """A PDF with no text layer (a scan or images of pages): only OCR could
+    read it, and jixiao does not guess at images."""
+
+    kind = "needs_ocr"
+
+
+class EncryptedFileError(ReadError):
+    """A file that cannot be opened without a password (an encrypted PDF)."""
+
+    kind = "encrypted"
+
+
 class ZipBombError(ReadError):
     """An Office (zip) file that would unpack to far more than any real form
     file: refused before any part of it is decompressed."""

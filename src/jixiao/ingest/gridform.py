@@ -291,7 +291,7 @@ class _Reader:
         g = self.grid
         first_loc = next((c.location for r in range(start, end) for c in g.rows[r]), Location())
         last_loc = next((c.location for r in range(end - 1, start - 1, -1) for c in reversed(g.rows[r])), first_loc)
-        fmt = g.format if g.format in ("html", "xlsx", "xls", "docx", "doc") else "text"
+        fmt = g.format if g.format in ("html", "xlsx", "xls", "docx", "doc", "pdf") else "text"
         src = Source(file=g.file, format=fmt, encoding=g.encoding, index=index,
                      line=first_loc.line, end_line=last_loc.end_line or last_loc.line)
         form = Form(source=src)

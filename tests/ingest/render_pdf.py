@@ -1,0 +1,159 @@
+"""Fixture generator: the seed forms as ruled tables in a PDF (reportlab).
+
+Each form is printed as the official layout of :func:`.render.form_table`: the
+title and ``（2023年度）`` as centred text above the table, then the table with
+every cell drawn as its own rectangle (a merged cell is one rectangle), long
+text wrapped inside its cell. Text uses reportlab's built-in CID font
+``STSong-Light`` (no font file needed). Forms follow each other down the page;
+a form that does not fit continues on the next page (a merged cell cut by the
+break is drawn as two rectangles, the text in the first), and a new form
+starts on a new page only when fewer than ``min_rows`` rows still fit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jixiao.model import Form
+
+from .render import N_COLS, form_table
+
+FONT = "STSong-Light"
+SIZE = 7.5
+LEADING = 9.5
+PAD = 2.5
+WIDTHS = [62, 62, 88, 66, 66, 40, 40, 91]  # 515 pt: an A4 page less 40 pt margins
+
+
+def _font() -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
+
+def wrap(text: str, width: float) -> list[str]:
+    """Break ``text`` into lines no wider than ``width`` (character by character)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    lines: list[str] = []
+    cur = ""
+    for ch in text:
+        if cur and stringWidth(cur + ch, FONT, SIZE) > width:
+            lines.append(cur)
+            cur = ""
+        cur += ch
+    if cur:
+        lines.append(cur)
+    return lines
+
+
+def _placed(rows: list[list[tuple[str, int, int]]]) -> list[tuple[str, int, int, int, int]]:
+    """(text, row, col, rowspan, colspan) with columns placed as in HTML."""
+    taken: set[tuple[int, int]] = set()
+    out = []
+    for r, row in enumerate(rows):
+        col = 0
+        for text, rs, cs in row:
+            while (r, col) in taken:
+                col += 1
+            out.append((text, r, col, rs, cs))
+            for dr in range(rs):
+                for dc in range(cs):
+                    taken.add((r + dr, col + dc))
+            col += cs
+    return out
+
+
+def _heights(cells, n_rows: int) -> list[float]:
+    xs = [sum(WIDTHS[:k]) for k in range(N_COLS + 1)]
+    need = [LEADING + 2 * PAD] * n_rows
+    for text, r, c, rs, cs in sorted(cells, key=lambda t: t[3]):
+        h = len(wrap(text, xs[c + cs] - xs[c] - 2 * PAD)) * LEADING + 2 * PAD
+        have = sum(need[r:r + rs])
+        if h > have:
+            need[r + rs - 1] += h - have
+    return need
+
+
+def to_pdf(forms: list[Form], path: Path, *, page_size: tuple[float, float] | None = None,
+           min_rows: int = 6, scanned_first_page: bool = False) -> Path:
+    """Write ``forms`` into one PDF at ``path``; ``page_size`` (points)
+    defaults to A4 (a small page forces forms across pages).
+    ``scanned_first_page`` adds a page with no text layer in front."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    _font()
+    pw, ph = page_size or A4
+    margin = 40.0
+    left = (pw - sum(WIDTHS)) / 2
+    xs = [left + sum(WIDTHS[:k]) for k in range(N_COLS + 1)]
+    c = canvas.Canvas(str(path), pagesize=(pw, ph))
+    if scanned_first_page:  # an "image" of a page: shapes, no characters
+        c.rect(50, 50, pw - 100, ph - 100, stroke=1, fill=1)
+        c.showPage()
+    c.setLineWidth(0.6)
+    y = ph - margin  # the current top, in reportlab's bottom-up coordinates
+
+    def new_page() -> None:
+        nonlocal y
+        c.showPage()
+        c.setLineWidth(0.6)
+        y = ph - margin
+
+    def text_lines(lines: list[str], x: float, top: float) -> None:
+        c.setFont(FONT, SIZE)
+        for i, ln in enumerate(lines):
+            c.drawString(x, top - PAD - SIZE - i * LEADING, ln)
+
+    started = False
+    for form in forms:
+        rows = form_table(form)
+        title, year, body = rows[0][0][0], rows[1][0][0], rows[2:]
+        cells = _placed(body)
+        heights = _heights(cells, len(body))
+        head = 2 * (LEADING + 4)
+        if started and y - head - sum(heights[:min_rows]) < margin:
+            new_page()
+        started = True
+        for t in (title, year):
+            c.setFont(FONT, SIZE + 2)
+            c.drawCentredString(pw / 2, y - SIZE - 2, t)
+            y -= LEADING + 4
+        y -= 4
+        # row tops, page by page
+        tops: list[tuple[int, float]] = []  # (page, top y) per row
+        page = 0
+        for h in heights:
+            if y - h < margin:
+                page += 1
+                y = ph - margin
+            tops.append((page, y))
+            y -= h
+        pages: dict[int, list] = {}
+        for text, r, col, rs, cs in cells:
+            # split a merged cell at page breaks: one rectangle per page
+            first = True
+            r0 = r
+            while r0 < r + rs:
+                pg = tops[r0][0]
+                r1 = r0
+                while r1 + 1 < r + rs and tops[r1 + 1][0] == pg:
+                    r1 += 1
+                top = tops[r0][1]
+                bottom = tops[r1][1] - heights[r1]
+                pages.setdefault(pg, []).append((text if first else "", col, cs, top, bottom))
+                first = False
+                r0 = r1 + 1
+        for pg in sorted(pages):
+            if pg > 0:
+                new_page()
+            for text, col, cs, top, bottom in pages[pg]:
+                c.rect(xs[col], bottom, xs[col + cs] - xs[col], top - bottom, stroke=1, fill=0)
+                if text:
+                    text_lines(wrap(text, xs[col + cs] - xs[col] - 2 * PAD), xs[col] + PAD, top)
+        y = tops[-1][1] - heights[-1] - 18
+    c.save()
+    return path

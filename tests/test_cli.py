@@ -103,3 +103,23 @@ def test_truncated_form_warns_in_both_outputs(tmp_path, seed_blocks, cmd):
         assert "未能完整读取" in r.stdout and "JX004" in r.stdout
     j = json.loads(run("parse", str(p), "--format", "json").stdout)
     assert j[0]["complete"] is False
+
+
+def test_a_reader_bug_skips_the_file_not_the_batch(tmp_path, seed_blocks, monkeypatch, capsys):
+    import jixiao.cli as cli
+
+    good, bad = tmp_path / "a.txt", tmp_path / "b.txt"
+    good.write_text(seed_blocks[0], encoding="utf-8")
+    bad.write_text(seed_blocks[1], encoding="utf-8")
+    real = cli.read_forms
+
+    def flaky(path, **kw):
+        if path.name == "b.txt":
+            raise RuntimeError("boom")
+        return real(path, **kw)
+
+    monkeypatch.setattr(cli, "read_forms", flaky)
+    batch = cli._Batch([tmp_path], sample=False)
+    forms = list(batch.forms())
+    assert [f.project_name for f in forms] == ["政府雇员经费"]
+    assert len(batch.failed) == 1 and "RuntimeError" in str(batch.failed[0]) and "b.txt" in str(batch.failed[0])

@@ -108,6 +108,10 @@ class _Batch:
             e = ReadError(path, f"无法打开文件（{exc.strerror or exc}）")
             self.failed.append(e)
             err.print(f"[red]无法读取[/red] {e}")
+        except Exception as exc:  # a reader bug: report it for this file, go on with the others
+            e = ReadError(path, f"读取时发生程序错误（{type(exc).__name__}: {exc}），已跳过此文件；请报告此问题")
+            self.failed.append(e)
+            err.print(f"[red]无法读取[/red] {e}")
 
     def finish(self) -> None:
         if self.failed:

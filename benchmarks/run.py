@@ -8,6 +8,11 @@ Figures (issue 2):
   * peak memory (max RSS) while streaming batches of growing size, each in a
     fresh process, to show it stays flat.
 
+Issue 3: review throughput (per-form checks) on 10,000 forms; batch checks at
+10,000 and 100,000 forms. Issue 4: PDF pages per second on a ~200-page PDF of
+forms, against ``pdftotext -layout`` (Debian poppler-utils; skipped when
+missing) and pdfplumber's ``extract_tables``.
+
 Everything runs in one process on one core (Python is single-threaded here).
 Results go to benchmarks/results/latest.json and are printed as a table.
 """
@@ -145,6 +150,50 @@ def bench_batch_checks(sizes: list[int]) -> list[dict]:
     return rows
 
 
+def bench_pdf(pages_wanted: int = 200) -> dict | None:
+    """PDF reading: pages per second on a ~200-page PDF of seed forms (made
+    with reportlab, as the tests make theirs), as a ratio to ``pdftotext
+    -layout`` on the same file in the same run. Skipped (None) when reportlab
+    or pdftotext (Debian poppler-utils) is missing."""
+    import shutil
+    import subprocess
+
+    try:
+        sys.path.insert(0, str(HERE.parent / "tests"))
+        from ingest.render_pdf import to_pdf  # the tests' fixture writer
+    except ImportError:
+        return None
+    if shutil.which("pdftotext") is None:
+        return None
+    from jixiao.cli import sample_path as _sample
+
+    path = DATA / "forms-200p.pdf"
+    DATA.mkdir(exist_ok=True)
+    forms = list(read_forms(_sample()))
+    if not path.exists():
+        to_pdf(forms * max(1, pages_wanted // 10), path)  # the 16 seed forms take about 10 A4 pages
+    import pdfplumber
+
+    with pdfplumber.open(str(path)) as pdf:
+        pages = len(pdf.pages)
+    t0 = time.perf_counter()
+    n = sum(1 for _ in read_forms(path))
+    ours = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True)
+    base = time.perf_counter() - t0
+    t0 = time.perf_counter()  # what a user would otherwise write
+    with pdfplumber.open(str(path)) as pdf:
+        for page in pdf.pages:
+            page.extract_tables()
+            page.close()
+    plumber = time.perf_counter() - t0
+    return {"pages": pages, "forms": n, "seconds": round(ours, 2), "pages_per_s": round(pages / ours, 1),
+            "pdftotext_layout_seconds": round(base, 3), "ratio_to_pdftotext": round(ours / base, 1),
+            "pdfplumber_extract_tables_seconds": round(plumber, 2),
+            "ratio_to_pdfplumber_extract_tables": round(ours / plumber, 2)}
+
+
 def load_rulebook_(name: str):
     from jixiao.scoring import load_rulebook
 
@@ -191,6 +240,7 @@ def main() -> None:
         "memory": bench_memory(sizes),
         "review": bench_review(n),
         "batch_checks": bench_batch_checks([1000, 10_000] if args.quick else [10_000, 100_000]),
+        "pdf": bench_pdf(20 if args.quick else 200),
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(res, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -203,6 +253,14 @@ def main() -> None:
     for b in res["batch_checks"]:
         print(f"batch checks: {b['forms']:>7} forms  {b['us_per_form']} µs/form "
               f"(collect {b['collect_seconds']} s, finish {b['finish_seconds']} s)")
+    p = res["pdf"]
+    if p:
+        print(f"pdf  : {p['pages']} pages, {p['forms']} forms in {p['seconds']} s = {p['pages_per_s']} pages/s; "
+              f"{p['ratio_to_pdftotext']}x the time of pdftotext -layout ({p['pdftotext_layout_seconds']} s), "
+              f"{p['ratio_to_pdfplumber_extract_tables']}x pdfplumber extract_tables "
+              f"({p['pdfplumber_extract_tables_seconds']} s)")
+    else:
+        print("pdf  : skipped (needs reportlab and pdftotext from poppler-utils)")
     print("memory (streaming, fresh process each):")
     for m in res["memory"]:
         print(f"  {m['forms']:>6} forms  {m['file_mb']:>6} MB file  peak RSS {m['peak_rss_mb']} MB")

@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+SYSTEM := $(VENV)/.system
 
 .PHONY: sample test bench clean
 
@@ -12,13 +13,18 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 
-sample: $(STAMP)
+# Debian packages (fonts, Chromium, LibreOffice, poppler): installed when root, else a hint.
+$(SYSTEM): scripts/system-deps.sh | $(STAMP)
+	bash scripts/system-deps.sh
+	touch $(SYSTEM)
+
+sample: $(STAMP) $(SYSTEM)
 	$(VENV)/bin/jixiao review --sample --fail-on never
 
-test: $(STAMP)
+test: $(STAMP) $(SYSTEM)
 	$(PY) -m pytest
 
-bench: $(STAMP)
+bench: $(STAMP) $(SYSTEM)
 	$(PY) benchmarks/run.py
 
 clean:

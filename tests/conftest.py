@@ -57,3 +57,26 @@ def assert_matches_golden(got: dict, want: dict) -> None:
 def golden_check():
     """The field-by-field golden comparison, for tests in any folder."""
     return assert_matches_golden
+
+
+def require_binary(*names: str) -> str:
+    """The path of the first of ``names`` found on PATH; otherwise skip the
+    test, or fail it when ``JIXIAO_REQUIRE_ALL=1`` (CI installs every system
+    package, so a missing one there is an installation bug, not a skip)."""
+    import os
+    import shutil
+
+    for name in names:
+        path = shutil.which(name)
+        if path:
+            return path
+    msg = f"需要系统程序 {' 或 '.join(names)}（scripts/system-deps.sh 安装）"
+    if os.environ.get("JIXIAO_REQUIRE_ALL") == "1":
+        pytest.fail(msg + "：JIXIAO_REQUIRE_ALL=1 时不得跳过")
+    pytest.skip(msg)
+
+
+@pytest.fixture(scope="session")
+def need_binary():
+    """:func:`require_binary` as a fixture (tests folders are not packages)."""
+    return require_binary

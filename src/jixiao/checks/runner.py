@@ -52,6 +52,7 @@ class FormRecord:
     complete: bool
     warnings: list[dict]
     n_indicators: int
+    confidence: dict | None = None  # Form.confidence as JSON (level, reasons); None for forms not read by read_forms
     findings: Counter = field(default_factory=Counter)  # severity -> count
 
     def to_json_dict(self) -> dict[str, Any]:
@@ -263,6 +264,7 @@ class Reviewer:
             total_recomputed=sr.recomputed.total, grade_reported=sr.reported.grade,
             grade_recomputed=sr.recomputed.grade, complete=form.complete,
             warnings=[w.model_dump() for w in form.warnings], n_indicators=len(form.indicators),
+            confidence=form.confidence.model_dump() if form.confidence is not None else None,
         )
         rec.findings.update(x.severity for x in found)
         self.review.forms.append(rec)

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..model import Form
+from .celllines import looks_like_cell_lines, read_celllines
+from .confidence import assess_confidence, with_confidence
 from .decode import detect_encoding
 from .docx import read_doc, read_docx
 from .errors import (
@@ -39,7 +41,8 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | XLSX_SUFFIXES | {".xls", ".
 
 def sniff_text(path: Path) -> str:
     """Which reader a text file needs, from its content: ``html`` (a web page
-    saved as .txt), ``pipe`` (a copy of a web table) or ``text`` (pdftotext).
+    saved as .txt), ``pipe`` (a copy of a web table), ``celllines`` (a table
+    flattened to one cell per paragraph) or ``text`` (pdftotext).
 
     Also refuses, with the reason, a file that holds a department-whole,
     transfer-payment or rubric form (:class:`NotProjectFormError`)."""
@@ -58,7 +61,9 @@ def sniff_text(path: Path) -> str:
     verdict = not_project_verdict(texts)
     if verdict is not None:
         raise NotProjectFormError(path, verdict[1], form_kind=verdict[0])
-    return "pipe" if looks_like_pipe_table(head) else "text"
+    if looks_like_pipe_table(head):
+        return "pipe"
+    return "celllines" if looks_like_cell_lines(head) else "text"
 
 
 def _is_pdf(path: Path) -> bool:
@@ -68,7 +73,11 @@ def _is_pdf(path: Path) -> bool:
 
 
 def read_forms(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> Iterator[Form]:
-    """Read all forms in one file (streaming)."""
+    """Read all forms in one file (streaming); each carries its confidence report."""
+    return map(with_confidence, _reader_for(path, max_bytes))
+
+
+def _reader_for(path: str | Path, max_bytes: int) -> Iterator[Form]:
     p = Path(path)
     if not p.exists():
         raise ReadError(p, "文件不存在")
@@ -88,6 +97,8 @@ def read_forms(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> Iterator
             return read_html(p)
         if kind == "pipe":
             return read_pipetext(p)
+        if kind == "celllines":
+            return read_celllines(p)
         return read_text(p)
     if suffix in XLSX_SUFFIXES:
         return read_xlsx(p)
@@ -114,8 +125,8 @@ def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 
 __all__ = [
-    "BinaryFileError", "CorruptFileError", "EmptyFileError", "EncodingError", "EncryptedFileError",
+    "assess_confidence", "BinaryFileError", "CorruptFileError", "EmptyFileError", "EncodingError", "EncryptedFileError",
     "FileTooLargeError", "FormatMismatchError", "NeedsOCRError", "NoFormFoundError", "NotProjectFormError",
     "ReadError", "UnsupportedFormatError", "ZipBombError", "iter_inputs", "read_doc", "read_docx", "read_forms",
-    "read_html", "read_pdf", "read_pipetext", "read_text", "read_xls", "read_xlsx", "sniff_text", "MAX_FILE_BYTES",
+    "read_celllines", "read_html", "read_pdf", "read_pipetext", "read_text", "read_xls", "read_xlsx", "sniff_text", "MAX_FILE_BYTES",
 ]

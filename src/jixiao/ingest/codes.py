@@ -25,4 +25,5 @@ READ_CODES: dict[str, tuple[str, str]] = {
     "JX018": ("number-format", "数字的千分位分隔符不规范，已按去掉分隔符读取"),
     "JX019": ("header-unmapped", "表头中有无法识别的列，该列内容未读取"),
     "JX020": ("pages-without-text", "PDF 中有的页没有文字层（扫描件），这些页未读取"),
+    "JX021": ("sub-rows-folded", "编号明细行（“一、”下的“1、2、”）得分合计等于上一行，作为明细未计为指标"),
 }

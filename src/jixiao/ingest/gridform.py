@@ -10,7 +10,16 @@ from a region's name:
   未完成原因…; ★ markers; ``产出指标(50分)`` headings; no 年初预算数;
 * ``yunnan`` (split target): 指标性质 (≧ ═ ﹦) / 指标值 / 度量单位 columns,
   joined into one target;
-* ``sichuan`` (510000_0013zp, read as far as its columns map): 权重, 完成值.
+* ``sichuan`` (510000_0013zp, read as far as its columns map): 权重, 完成值;
+* ``hubei`` (20/80): funds 预算数(A)/执行数(B)/执行率(B/A)/得分(20分*执行率), the
+  funds weight printed in the header (``(20分)``); indicators 年初目标值(A)/
+  实际完成值(B)/得分 with no 分值 column; 项目类别/项目属性 checkbox lines
+  (→ ``Form.attributes``); one deviation box under the total
+  (偏差大或目标未完成原因分析, 改进措施 → ``Form.deviation_note``).
+
+Numbered sub-indicators (``一、示范区建立`` then ``1、…``, ``2、…``) whose
+scores add up to their parent's are folded into the parent (JX021): counting
+both would count the points twice.
 
 Department-whole (部门整体), transfer-payment (转移支付) and the old
 决策/管理/绩效 rubric tables are refused with :class:`NotProjectFormError`.
@@ -38,7 +47,7 @@ from .normalize import (
     sign_cell,
 )
 
-Family = Literal["central", "anhui", "yunnan", "sichuan", "unknown"]
+Family = Literal["central", "anhui", "yunnan", "sichuan", "hubei", "unknown"]
 
 # --- header words -------------------------------------------------------------
 
@@ -98,6 +107,52 @@ _FUND_SOURCES = (("当年财政拨款", "当年财政拨款"), ("本年财政拨
 _FUND_TOTAL = ("年度资金总额", "资金总额", "总额", "合计")
 
 
+def _is_fund_total(label: str) -> bool:
+    """年度资金总额, 年度财政资金总额 (Hubei), 合计 … but never a 其中 sub-row."""
+    return not label.startswith("其中") and (label.startswith(_FUND_TOTAL) or "资金总额" in label)
+
+
+_POINTS_RE = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分")
+
+
+def printed_points(text: str) -> Decimal | None:
+    """The points printed in a heading: ``产出指标(50分)`` → 50, ``得分(20分*执行率)`` → 20."""
+    m = _POINTS_RE.search(_squash(text))
+    return Decimal(m.group(1)) if m else None
+
+
+# Check marks: ticked and empty boxes as printed, and as Wingdings decodes them
+# (R ticked, £ empty) when the line shows a £.
+_TICKED = frozenset("☑■√✓✔☒")
+_EMPTY = frozenset("□☐")
+_OPTION_NO_RE = re.compile(r"^\s*\d*\s*[、.．]\s*")
+
+
+def read_checkboxes(text: str) -> list[str] | None:
+    """The ticked options of a checkbox line (``1、部门预算项目 £ 2、新增性项目 R``),
+    or None when the marks cannot be told apart (OCR turned them into 0 / 口)."""
+    wingdings = "£" in text
+    ticked = _TICKED | ({"R"} if wingdings else set())
+    empty = _EMPTY | ({"£"} if wingdings else set())
+    out: list[str] = []
+    buf = ""
+    marks = 0
+    for ch in text:
+        if ch in ticked or ch in empty:
+            name = _OPTION_NO_RE.sub("", buf).strip()
+            if not name:
+                return None
+            marks += 1
+            if ch in ticked:
+                out.append(name)
+            buf = ""
+        else:
+            buf += ch
+    if not marks or _OPTION_NO_RE.sub("", buf).strip():
+        return None  # no box at all, or an option without a box
+    return out
+
+
 def _level_label(text: str) -> tuple[str, str] | None:
     """``产 出 指 标 (50分)`` → ("level1", "产出指标"); ``经济效益 指标`` → ("level2", ...)."""
     s = _bare(text).lstrip("★")
@@ -112,6 +167,9 @@ def _level_label(text: str) -> tuple[str, str] | None:
     return None
 
 
+_HEAD_LABELS = ("项目名称", "主管部门", "实施单位", "项目实施单位")
+_CHECKBOX_LABELS = ("项目类别", "项目属性", "项目类型")
+_BOTTOM_NOTE_LABELS = ("偏差大", "目标未完成原因", "未完成原因", "偏差原因", "改进措施")
 _PLACEHOLDER_RE = re.compile(r"^(?:…+|\.{3,}|……|指标\d+[:：]?)$")
 _YEAR_RE = re.compile(r"(\d{4})\s*年度")
 _GRADES = frozenset("优良中差")
@@ -187,6 +245,7 @@ class _State:
     level2: str = ""
     saw_total: bool = False
     saw_header: bool = False
+    funds_header: str = ""
 
 
 class _Reader:
@@ -312,6 +371,8 @@ class _Reader:
         header = "".join(_squash(self.text_at(r, c)[0]) for r in st.ind_header_rows for c in range(self.grid.n_cols))
         if "权重" in header:
             return "sichuan"
+        if "weight" not in keys and "score" in keys and ("年初目标值" in header or "分*执行率" in st.funds_header):
+            return "hubei"
         if "sign" in keys:
             return "yunnan"
         if "weight" in keys and "target" in keys and keys.index("weight") < keys.index("target"):
@@ -322,6 +383,7 @@ class _Reader:
 
     def finish(self, st: _State) -> None:
         f = st.form
+        fold_numbered_subrows(f)
         for fld, label in (("project_name", "项目名称"), ("department", "主管部门"), ("implementing_unit", "实施单位")):
             if not getattr(f, fld):
                 f.warnings.append(ReadWarning(code="JX003", message=f"没有读到“{label}”", field=fld))
@@ -350,24 +412,38 @@ class _Reader:
                 f.year = int(m.group(1))
             return
         # header fields
-        if any(w.startswith(("项目名称", "主管部门", "实施单位")) for w in words) and st.section == "head":
+        if any(w.startswith(_HEAD_LABELS) for w in words) and st.section == "head":
             for k, it in enumerate(its):
                 w = words[k]
-                for label, fld in (("项目名称", "project_name"), ("主管部门", "department"), ("实施单位", "implementing_unit")):
+                for label, fld in (("项目名称", "project_name"), ("主管部门", "department"), ("实施单位", "implementing_unit"),
+                                   ("项目实施单位", "implementing_unit")):
                     if w.startswith(label):
                         val = w[len(label):].lstrip(":：") if len(w) > len(label) else ""
                         cell = it.cell
                         if not val and k + 1 < len(its) and not any(
-                                words[k + 1].startswith(x) for x in ("项目名称", "主管部门", "实施单位", "项目负责人")):
+                                words[k + 1].startswith(x) for x in _HEAD_LABELS + ("项目负责人",)):
                             val, cell = its[k + 1].text, its[k + 1].cell
                         setattr(f, fld, val)
                         self.record(st, cell, fld)
+            return
+        # checkbox lines (项目类别 / 项目属性 / 项目类型)
+        if st.section == "head" and first.startswith(_CHECKBOX_LABELS):
+            self.read_checkbox_row(st, its, words)
             return
         # funds header
         fkeys = [(it.cell.col, funds_key(it.text)) for it in its]
         if sum(1 for _, k in fkeys if k) >= 3 and any(k in ("executed", "adjusted_budget") for _, k in fkeys):
             st.funds_keys = [(c, k) for c, k in fkeys if k]
             st.section = "funds"
+            st.funds_header = "".join(words)
+            if "weight" not in [k for _, k in st.funds_keys]:
+                # the weight printed in the header: 预算执行情况(万元)(20分), 得分(20分*执行率)
+                for it in its:
+                    pts = printed_points(it.text)
+                    if pts is not None:
+                        f.funds.weight = pts
+                        self.record(st, it.cell, "funds.weight")
+                        break
             text = "".join(words) + "".join(_squash(self.items(r - 1)[0].text) if r > 0 and self.items(r - 1) else "")
             if "万元" in text:
                 f.funds_unit = "万元"
@@ -388,13 +464,18 @@ class _Reader:
         # indicator header (one or two rows)
         ikeys = [(it.cell.col, indicator_key(it.text)) for it in its]
         n_keys = sum(1 for _, k in ikeys if k)
-        is_header_row = n_keys >= 1 and all(k or w.startswith("绩效指标") for (_, k), w in zip(ikeys, words))
+        is_header_row = n_keys >= 1 and all(k or w.startswith(("绩效指标", "年度绩效目标", "绩效目标"))
+                                            for (_, k), w in zip(ikeys, words))
         if is_header_row and (n_keys >= 3 or (st.section != "indicators" and n_keys >= 1)):
             if st.section != "indicators" or not st.saw_header or st.ind_header_rows[-1] == r - 1:
                 if st.section != "indicators" or st.ind_header_rows and st.ind_header_rows[-1] != r - 1:
                     st.ind_header_rows = []
                 st.ind_header_rows.append(r)
                 st.section = "indicators"
+                for (_, k), w in zip(ikeys, words):
+                    pts = printed_points(w) if k is None else None
+                    if pts is not None:  # 年度绩效目标(80分)
+                        f.block_weights["indicators"] = pts
                 self.build_indicator_keys(st)
                 return
         if st.section == "goal-text":
@@ -402,6 +483,9 @@ class _Reader:
             return
         if st.section == "indicators" and st.saw_header:
             self.read_indicator_row(st, r, its, words)
+            return
+        if st.section == "total" and first.startswith(_BOTTOM_NOTE_LABELS):
+            self.read_bottom_note(st, its, words)
             return
         if st.section == "total":
             if first.startswith("评分等级"):
@@ -413,10 +497,36 @@ class _Reader:
         if st.section in ("head", "funds") and len(its) == 1 and "年度总体目标" in first:
             return
 
+    def read_checkbox_row(self, st: _State, its: list[_Item], words: list[str]) -> None:
+        """``项目属性 | 1、持续性项目 £ 2、新增性项目 R`` → attributes['项目属性'] = '新增性项目'."""
+        label = next(x for x in _CHECKBOX_LABELS if words[0].startswith(x))
+        body_items = its[1:] if words[0] == label else its
+        text = "".join(it.text for it in body_items)
+        if words[0] != label:
+            text = text[text.index(label) + len(label):] if label in text else text
+        ticked = read_checkboxes(text.lstrip(":："))
+        if ticked is None or not ticked:
+            why = "复选框的勾选标记无法辨认" if ticked is None else "没有勾选任何选项"
+            self.warn(st, "JX002", f"“{label}”{why}，未读取：{text[:40]}", its[0].cell, f"attributes.{label}")
+            return
+        st.form.attributes[label] = "、".join(ticked)
+        self.record(st, body_items[0].cell if body_items else its[0].cell, f"attributes.{label}")
+
+    def read_bottom_note(self, st: _State, its: list[_Item], words: list[str]) -> None:
+        """The single deviation box under the total (Hubei-style): label and text, as printed."""
+        label = its[0].text.strip()
+        body = " ".join(it.text for it in its[1:]).strip()
+        line = f"{label}：{body}" if body else label
+        f = st.form
+        first = not f.deviation_note
+        f.deviation_note = f"{f.deviation_note}\n{line}" if f.deviation_note else line
+        if first:
+            self.record(st, its[0].cell, "deviation_note")
+
     def read_fund_row(self, st: _State, r: int, its: list[_Item], words: list[str]) -> bool:
         label = words[0]
         bare = label.removeprefix("其中").lstrip(":：")
-        total = any(label.startswith(x) for x in _FUND_TOTAL)
+        total = _is_fund_total(label)
         source = next((canon for word, canon in _FUND_SOURCES if word in bare), None)
         if not total and source is None and not label.startswith("其中"):
             return False
@@ -557,6 +667,7 @@ class _Reader:
                 text, cell = vals.get(lk, ("", None))
                 if text:
                     lab = _level_label(text)
+                    self.note_block_weight(st, lab, text)
                     if lab is None:
                         setattr(st, lk, _bare(text))
                         if cell is not None and cell.row == r:
@@ -569,6 +680,9 @@ class _Reader:
             rest = {k: v for k, v in vals.items() if k not in ("level1", "level2")}
             if not any(t for t, _ in rest.values()):
                 return
+            if _PLACEHOLDER_RE.match(_squash(rest.get("name", ("", None))[0])) and not any(
+                    t for k, (t, _) in rest.items() if k != "name"):
+                return  # a template row left empty (指标2, ……) under a level label
             self.emit_indicator(st, r, rest, aligned=False, its=its)
             return
         # compacted: leading level labels, then the rest by order and type
@@ -582,10 +696,16 @@ class _Reader:
                     self.warn(st, "JX008", f"“{its[k].text}”不是框架中的二级指标名称，按原文保留", its[k].cell)
                 else:
                     break
+            if lab[0] == "level1" and lab[1] in LEVEL2_BY_LEVEL1.get(st.level1 if k == 0 else _bare(its[0].text), ()):
+                # 成本指标 inside 产出指标 is a level 2, unless a level-2 label follows (the 2021 block)
+                after = _level_label(its[k + 1].text) if k + 1 < len(its) else None
+                if k > 0 or after is None or after[0] != "level2":
+                    lab = ("level2", lab[1])
             if lab[0] == "level1":
                 if k > 0:  # labels come level 1, then level 2, then the name
                     break
                 st.level1, st.level2 = lab[1], ""
+                self.note_block_weight(st, lab, its[k].text)
             else:
                 st.level2 = lab[1]
                 if not st.level1:
@@ -611,6 +731,13 @@ class _Reader:
             return
         vals = {key: (it.text, it.cell) for key, it in assigned.items()}
         self.emit_indicator(st, r, vals, aligned=skipped, its=its)
+
+    def note_block_weight(self, st: _State, lab: tuple[str, str] | None, text: str) -> None:
+        """``产出指标(50分)``: the block total printed in a level-1 heading."""
+        if lab is not None and lab[0] == "level1":
+            pts = printed_points(text)
+            if pts is not None:
+                st.form.block_weights[lab[1]] = pts
 
     def emit_indicator(self, st: _State, r: int, vals: dict, *, aligned: bool, its: list[_Item]) -> None:
         f = st.form
@@ -692,6 +819,9 @@ class _Reader:
             (f.total_weight, c1), (f.total, c2) = nums[0], nums[1]
             self.record(st, c1, "total_weight")
             self.record(st, c2, "total")
+        elif len(nums) == 1 and "weight" not in [k for _, k in st.ind_keys]:
+            f.total = nums[0][0]  # no 分值 column (Hubei-style): the one number is the score
+            self.record(st, nums[0][1], "total")
         elif len(nums) == 1:
             f.total_weight = nums[0][0]
             self.record(st, nums[0][1], "total_weight")
@@ -764,3 +894,72 @@ def forms_from_grids(path, grids, where: str) -> list[Form]:
     if not forms:
         raise NoFormFoundError(path, f"{where}中没有找到项目支出绩效自评表（没有含“项目名称”和指标表的表格）")
     return forms
+
+
+_PARENT_NO_RE = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+_CHILD_NO_RE = re.compile(r"^\d+[、.．]")
+_INDEX_RE = re.compile(r"^indicators\[(\d+)\]")
+
+
+def fold_numbered_subrows(form: Form) -> None:
+    """Fold ``1、… 2、…`` rows into the ``一、…`` row above them when their
+    scores (and weights, when printed) add up to the parent's: the parent is
+    the indicator, the children its breakdown (JX021). Children that do not
+    add up are kept as indicators."""
+    inds = form.indicators
+    drop: list[tuple[int, list[int]]] = []
+    i = 0
+    while i < len(inds):
+        if not _PARENT_NO_RE.match(inds[i].name):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(inds) and _CHILD_NO_RE.match(inds[j].name) and inds[j].level2 == inds[i].level2:
+            j += 1
+        kids = inds[i + 1:j]
+        p = inds[i]
+        if kids and p.score is not None and all(k.score is not None for k in kids) \
+                and sum((k.score for k in kids), Decimal(0)) == p.score \
+                and (p.weight is None or sum((k.weight or Decimal(0) for k in kids), Decimal(0)) in (p.weight, 0)):
+            drop.append((i, list(range(i + 1, j))))
+        i = j
+    if not drop:
+        return
+    gone = {k for _, ks in drop for k in ks}
+    new_index: dict[int, int] = {}
+    for old in range(len(inds)):
+        if old not in gone:
+            new_index[old] = len(new_index)
+    for parent, kids in drop:
+        names = "、".join(inds[k].name for k in kids)
+        form.warnings.append(ReadWarning(
+            code="JX021", line=(form.locations.get(f"indicators[{parent}]") or Location()).line,
+            field=f"indicators[{new_index[parent]}]",
+            message=f"“{inds[parent].name}”下的 {len(kids)} 行编号明细（{names[:60]}）得分合计等于该行得分，"
+                    "作为明细未计为指标"))
+
+    def renumber(path: str) -> str | None:
+        m = _INDEX_RE.match(path)
+        if not m:
+            return path
+        old = int(m.group(1))
+        if old in gone:
+            return None
+        return f"indicators[{new_index[old]}]" + path[m.end():]
+
+    form.indicators = [ind for k, ind in enumerate(inds) if k not in gone]
+    locs: dict[str, Location] = {}
+    for path, loc in form.locations.items():
+        np = renumber(path)
+        if np is not None:
+            locs[np] = loc
+    form.locations = locs
+    kept = []
+    for w in form.warnings:
+        if w.field and w.code != "JX021":
+            np = renumber(w.field)
+            if np is None:
+                continue  # a repair inside a folded row
+            w.field = np
+        kept.append(w)
+    form.warnings = kept

@@ -106,6 +106,34 @@ class ReadWarning(_Model):
     field: str | None = Field(None, description="field path the warning is about, if any")
 
 
+ConfidenceLevel = Literal["high", "medium", "low"]
+
+
+class ConfidenceReason(_Model):
+    """One reason why a form was not read with full confidence."""
+
+    kind: str = Field(description="stable key: truncated, rows_unread, cells_unread, header_missing, "
+                      "no_indicators, funds_sum, weights_sum, scores_sum, repairs, ocr, aligned_by_type, "
+                      "levels_unknown, goal_split, pages_unread")
+    level: ConfidenceLevel = Field(description="the level this reason alone brings the form down to "
+                                   "(high: noted only)")
+    message: str = Field(description="Chinese, naming the values or the count")
+    count: int = Field(1, description="how many places (rows, cells, repairs) the reason covers")
+
+
+class Confidence(_Model):
+    """How far the reading can be trusted: the lowest level among the reasons."""
+
+    level: ConfidenceLevel = "high"
+    reasons: list[ConfidenceReason] = Field(default_factory=list)
+
+    def summary_zh(self) -> str:
+        """``读取可信度：低（表格被截断；2 行未读取）``."""
+        name = {"high": "高", "medium": "中", "low": "低"}[self.level]
+        shown = [r.message for r in self.reasons if r.level != "high"] or [r.message for r in self.reasons]
+        return f"读取可信度：{name}" + (f"（{'；'.join(shown)}）" if shown else "")
+
+
 class Source(_Model):
     """Where the form came from."""
 
@@ -131,11 +159,25 @@ class Form(_Model):
     funds: Funds = Field(default_factory=Funds)
     goal: Goal = Field(default_factory=Goal)
     indicators: list[Indicator] = Field(default_factory=list)
+    deviation_note: str = Field(
+        "", description="a single deviation box for the whole form (偏差大或目标未完成原因分析 and 改进措施, "
+        "Hubei-style layouts), as printed; empty when the layout has none")
+    attributes: dict[str, str] = Field(
+        default_factory=dict,
+        description="checkbox lines (项目类别, 项目属性, 项目类型) -> the ticked option(s), e.g. "
+        "{'项目属性': '新增性项目'}; a line whose marks cannot be told apart is not listed (a JX002 warning)")
     total_weight: Num | None = Field(None, description="总分 column 分值 (100)")
     total: Num | None = Field(None, description="总分 得分 as printed")
     grade: str | None = Field(None, description="评分等级 as printed")
     source: Source
     complete: bool = Field(True, description="False when the reader could not read the whole form")
+    confidence: Confidence | None = Field(
+        None, description="how far the reading can be trusted, with the reasons; set for every form "
+        "read by jixiao.ingest.read_forms (jixiao.ingest.assess_confidence for forms built otherwise)")
+    block_weights: dict[str, Num] = Field(
+        default_factory=dict,
+        description="weights printed in block headings, e.g. 产出指标(50分) -> {'产出指标': 50}; "
+        "年度绩效目标(80分) -> {'indicators': 80}; empty when the form prints none")
     warnings: list[ReadWarning] = Field(default_factory=list)
     locations: dict[str, Location] = Field(
         default_factory=dict,

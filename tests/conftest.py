@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from support import require_binary
 
 from jixiao.cli import sample_path
 
@@ -59,24 +60,7 @@ def golden_check():
     return assert_matches_golden
 
 
-def require_binary(*names: str) -> str:
-    """The path of the first of ``names`` found on PATH; otherwise skip the
-    test, or fail it when ``JIXIAO_REQUIRE_ALL=1`` (CI installs every system
-    package, so a missing one there is an installation bug, not a skip)."""
-    import os
-    import shutil
-
-    for name in names:
-        path = shutil.which(name)
-        if path:
-            return path
-    msg = f"需要系统程序 {' 或 '.join(names)}（scripts/system-deps.sh 安装）"
-    if os.environ.get("JIXIAO_REQUIRE_ALL") == "1":
-        pytest.fail(msg + "：JIXIAO_REQUIRE_ALL=1 时不得跳过")
-    pytest.skip(msg)
-
-
 @pytest.fixture(scope="session")
 def need_binary():
-    """:func:`require_binary` as a fixture (tests folders are not packages)."""
+    """:func:`support.require_binary` as a fixture."""
     return require_binary

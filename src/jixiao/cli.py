@@ -62,9 +62,12 @@ def _main(
 class _Batch:
     """Walk the inputs, yield forms, remember the files that could not be read."""
 
-    def __init__(self, files: list[Path], sample: bool, exclude: Path | None = None):
-        # ``exclude``: a file this run writes (review -o x.xlsx), never read back as input.
+    def __init__(self, files: list[Path], sample: bool, exclude: Path | None = None,
+                 exclude_dir: Path | None = None):
+        # ``exclude``/``exclude_dir``: what this run writes (review -o x.xlsx, --report DIR), never
+        # read back as input.
         self.exclude = exclude.resolve() if exclude is not None else None
+        self.exclude_dir = exclude_dir.resolve() if exclude_dir is not None else None
         paths: list[Path] = list(files)
         if sample:
             paths.insert(0, sample_path())
@@ -76,7 +79,7 @@ class _Batch:
         self.read_files = 0
 
     def forms(self) -> Iterator[Form]:
-        files = [p for p in iter_inputs(self.paths) if self.exclude is None or p.resolve() != self.exclude]
+        files = [p for p in iter_inputs(self.paths) if not self._excluded(p.resolve())]
         progress = None
         if len(files) > 1 and err.is_terminal:  # a progress bar for batches, on the terminal only
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -95,6 +98,9 @@ class _Batch:
         finally:
             if progress is not None:
                 progress.stop()
+
+    def _excluded(self, p: Path) -> bool:
+        return p == self.exclude or (self.exclude_dir is not None and p.is_relative_to(self.exclude_dir))
 
     def _read_one(self, path: Path) -> Iterator[Form]:
         """The forms of one file; an unreadable file is reported and skipped."""
@@ -166,6 +172,11 @@ def _print_form_summary(form: Form) -> None:
     out.print(f"总分 {_fmt(form.total)}    评分等级 {form.grade or '—'}    指标 {len(form.indicators)} 项")
     if not form.complete:
         out.print("[bold red]注意：本表未能完整读取，以下警告说明缺了什么。[/bold red]")
+    if form.confidence is not None:
+        from rich.markup import escape
+
+        style = {"low": "bold red", "medium": "yellow", "high": "green"}[form.confidence.level]
+        out.print(f"[{style}]{escape(form.confidence.summary_zh())}[/{style}]")
     for w in form.warnings:
         out.print(f"[yellow]警告 {w.code}[/yellow] {w.message}")
 
@@ -279,6 +290,9 @@ def review_cmd(
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="有此严重程度及以上的问题时退出码为 1")] = FailOn.error,
     no_hints: Annotated[bool, typer.Option("--no-hints", help="文本报告中不显示修改建议")] = False,
     sample: Annotated[bool, typer.Option("--sample", help="审核内置样例（16 张 2024 年自评表）")] = False,
+    report: Annotated[Optional[Path], typer.Option(
+        "--report", help="另外生成审核报告（HTML、Excel、PDF，含图表）到此文件夹")] = None,
+    open_: Annotated[bool, typer.Option("--open", help="生成后用浏览器打开 HTML 报告（需要图形界面）")] = False,
 ):
     """审核自评表：复算并运行检查目录，按表列出问题 / review forms like a linter."""
     from .checks import ReviewConfig, ReviewConfigError, Reviewer
@@ -297,10 +311,13 @@ def review_cmd(
     except (RulebookError, ReviewConfigError) as exc:
         err.print(f"[red]配置错误：[/red]{exc}")
         raise typer.Exit(1)
-    batch = _Batch(files or [], sample, exclude=output)
-    reviewer = Reviewer(rb, cfg, keep_indicator_rows=output is not None)
+    batch = _Batch(files or [], sample, exclude=output, exclude_dir=report)
+    reviewer = Reviewer(rb, cfg, keep_indicator_rows=output is not None or report is not None)
+    kept: list[Form] = []  # the report lays every form out: keep them only when one is asked for
     for form in batch.forms():
         reviewer.add(form)
+        if report is not None:
+            kept.append(form)
     review = reviewer.finish()
     review.unreadable = [e.to_dict() for e in batch.failed]
     if format is ReviewFmt.json:
@@ -314,11 +331,169 @@ def review_cmd(
     if output is not None:
         write_xlsx(review, output)
         err.print(f"已写入 {output}")
+    if report is not None:
+        _write_report(kept, review, rb, report, ("html", "xlsx", "pdf"), open_)
     if batch.failed:
         err.print(f"[yellow]{len(batch.failed)} 个文件无法读取，其余文件已处理。[/yellow]")
         raise typer.Exit(EXIT_UNREADABLE)
     if review.failed():
         raise typer.Exit(1)
+
+
+def _progress(label: str):
+    """A rich progress bar on the terminal (None elsewhere), as a context manager
+    yielding ``update(done, total, description)``."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def bar():
+        if not err.is_terminal:
+            yield None
+            return
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      TextColumn("{task.description}"), console=err, transient=True) as p:
+            task = p.add_task("", total=None)
+
+            def update(done: int, total: int, description: str = "") -> None:
+                p.update(task, completed=done, total=total, description=description)
+
+            yield update
+    return bar()
+
+
+def _open_in_browser(path: Path) -> None:
+    """Open ``path`` in the desktop's browser when there is a display; say so otherwise."""
+    import os
+    import webbrowser
+
+    has_display = sys.platform in ("darwin", "win32") or bool(
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    if not has_display or not webbrowser.open(path.resolve().as_uri()):
+        err.print(f"[yellow]没有可用的图形界面，未打开浏览器；请手动打开 {path}[/yellow]")
+
+
+def _write_report(forms: list[Form], review, rb, out_dir: Path, formats: tuple[str, ...], open_: bool) -> None:
+    from .render.browser import BrowserError
+    from .report.build import build_report
+
+    try:
+        with _progress("生成报告") as update:
+            written = build_report(forms, review, out_dir, formats=formats, progress=update, rulebook=rb)
+    except BrowserError as exc:
+        err.print(f"[red]无法生成 PDF 报告：[/red]{exc}")
+        raise typer.Exit(1)
+    for kind, path in written.items():
+        err.print(f"已写入{_KIND_ZH.get(kind, kind)}报告 {path}")
+    if open_ and "html" in written:
+        _open_in_browser(written["html"])
+
+
+_KIND_ZH = {"html": " HTML ", "xlsx": " Excel ", "pdf": " PDF "}
+
+
+class ReportFmt(str, Enum):
+    html = "html"
+    xlsx = "xlsx"
+    pdf = "pdf"
+
+
+@app.command("report")
+def report_cmd(
+    files: Annotated[Optional[list[Path]], typer.Argument(help="自评表文件或文件夹 / files or folders")] = None,
+    out_dir: Annotated[Path, typer.Option("--output", "-o", help="报告文件夹（默认 ./审核报告）")] = Path("审核报告"),
+    rulebook: Annotated[Optional[str], typer.Option(
+        "--rulebook", "-r", help="评分规则：内置名称或 .toml 文件；默认 national，--sample 时为 shanghai")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", "-c", help="检查配置文件（TOML，[checks] 表）")] = None,
+    to: Annotated[Optional[list[ReportFmt]], typer.Option("--to", help="只生成这些格式（可重复）：html、xlsx、pdf")] = None,
+    open_: Annotated[bool, typer.Option("--open", help="生成后用浏览器打开 HTML 报告（需要图形界面）")] = False,
+    sample: Annotated[bool, typer.Option("--sample", help="使用内置样例（16 张 2024 年自评表）")] = False,
+):
+    """生成审核报告：首页摘要、图表、逐表问题（HTML、Excel、PDF）/ write the review report."""
+    from .checks import ReviewConfig, ReviewConfigError, Reviewer
+    from .scoring import RulebookError, load_rulebook
+
+    if rulebook is None:
+        rulebook = "shanghai" if sample and not files else "national"
+    try:
+        rb = load_rulebook(rulebook)
+        cfg = ReviewConfig.build(rb, config_file=config)
+    except (RulebookError, ReviewConfigError) as exc:
+        err.print(f"[red]配置错误：[/red]{exc}")
+        raise typer.Exit(1)
+    batch = _Batch(files or [], sample, exclude_dir=out_dir)
+    reviewer = Reviewer(rb, cfg, keep_indicator_rows=True)
+    forms: list[Form] = []
+    for form in batch.forms():
+        reviewer.add(form)
+        forms.append(form)
+    review = reviewer.finish()
+    review.unreadable = [e.to_dict() for e in batch.failed]
+    formats = tuple(dict.fromkeys(t.value for t in to)) if to else ("html", "xlsx", "pdf")
+    _write_report(forms, review, rb, out_dir, formats, open_)
+    if batch.failed:
+        err.print(f"[yellow]{len(batch.failed)} 个文件无法读取，其余文件已处理。[/yellow]")
+        raise typer.Exit(EXIT_UNREADABLE)
+
+
+class RenderFmt(str, Enum):
+    xlsx = "xlsx"
+    html = "html"
+    pdf = "pdf"
+
+
+@app.command("render")
+def render_cmd(
+    files: Annotated[Optional[list[Path]], typer.Argument(help="自评表文件或文件夹 / files or folders")] = None,
+    to: Annotated[RenderFmt, typer.Option("--to", "-t", help="输出格式：xlsx（可继续填写，含公式）、html 或 pdf")]
+    = RenderFmt.xlsx,
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="输出文件（一个输入文件时）或文件夹；默认当前文件夹，文件名为“原文件名-自评表”")] = None,
+    rulebook: Annotated[Optional[str], typer.Option(
+        "--rulebook", "-r", help="评分规则（xlsx 公式按此计算）；默认 national，--sample 时为 shanghai")] = None,
+    sample: Annotated[bool, typer.Option("--sample", help="使用内置样例（16 张 2024 年自评表）")] = False,
+):
+    """按官方格式输出自评表（Excel、HTML、PDF）：每个输入文件一个输出文件，每张表一个工作表或一页
+    / render forms in the official layout."""
+    from contextlib import nullcontext
+
+    from .render import render_forms
+    from .render.browser import Browser, BrowserError
+    from .scoring import RulebookError, load_rulebook
+
+    if rulebook is None:
+        rulebook = "shanghai" if sample and not files else "national"
+    try:
+        rb = load_rulebook(rulebook)
+    except RulebookError as exc:
+        err.print(f"[red]配置错误：[/red]{exc}")
+        raise typer.Exit(1)
+    batch = _Batch(files or [], sample)
+    inputs = list(iter_inputs(batch.paths))
+    ext = to.value
+    single_file = output is not None and len(inputs) == 1 and output.suffix.lower() == f".{ext}"
+    folder = Path(".") if output is None else output
+    taken: set[Path] = {p.resolve() for p in inputs}
+    try:
+        with (Browser() if ext == "pdf" else nullcontext()) as browser, _progress("输出") as update:
+            for n, path in enumerate(inputs):
+                if update is not None:
+                    update(n, len(inputs), path.name)
+                forms = list(batch._read_one(path))
+                if not forms:
+                    continue
+                target = output if single_file else folder / f"{path.stem}-自评表.{ext}"
+                if target.resolve() in taken:  # never write over an input file, nor over this run's own output
+                    err.print(f"[red]跳过[/red] {path}：输出文件 {target} 是输入文件或已被本次输出占用")
+                    continue
+                taken.add(target.resolve())
+                render_forms(forms, ext, target, rb, browser=browser)
+                out.print(f"已写入 {target}（{len(forms)} 张表）")
+    except BrowserError as exc:
+        err.print(f"[red]无法输出 PDF：[/red]{exc}")
+        raise typer.Exit(1)
+    batch.finish()
 
 
 @app.command("checks")

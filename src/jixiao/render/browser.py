@@ -146,6 +146,13 @@ class Browser:
             _release_playwright()
         self._context = self._browser = self._pw = None
 
+    def new_page(self, **context_options: Any) -> Any:
+        """A Playwright page in a new offline context of this browser (tests drive
+        the HTML report with it); closed with the browser."""
+        self.start()
+        ctx = self._browser.new_context(offline=True, **context_options)
+        return ctx.new_page()
+
     def html_to_pdf(self, html: str, out_path: str | Path, *, landscape: bool = False) -> Path:
         """Print ``html`` to the PDF file ``out_path`` (A4 unless the CSS ``@page`` says otherwise)."""
         self.start()

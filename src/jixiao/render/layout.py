@@ -83,6 +83,7 @@ class Layout:
     parts: dict[str, int] = field(default_factory=dict)
     #: engine rule per indicator (positive, reverse, zero, two_sided, qualitative, not_computable)
     indicator_rules: list[str] = field(default_factory=list)
+    _row_index: dict[str, int] | None = field(default=None, repr=False, compare=False)
 
     def placed(self) -> Iterator[Placed]:
         """Every cell with its grid position (covered positions skipped as in HTML)."""
@@ -109,12 +110,20 @@ class Layout:
         path names nothing in the table."""
         if not path:
             return None
-        fields = [(p.cell.field, p.row) for p in self.placed() if p.cell.field]
+        index = self._row_index
+        if index is None:  # every field path and each of its ancestors -> the first row showing it
+            index = self._row_index = {}
+            for placed in self.placed():
+                f = placed.cell.field
+                while f:
+                    index.setdefault(f, placed.row)
+                    cut = max(f.rfind("."), f.rfind("["))
+                    f = f[:cut] if cut > 0 else ""
         p = path
         while p:
-            for f, row in fields:
-                if f == p or f.startswith(p + ".") or f.startswith(p + "["):
-                    return row
+            row = index.get(p)
+            if row is not None:
+                return row
             cut = max(p.rfind("."), p.rfind("["))
             p = p[:cut] if cut > 0 else ""
         return None

@@ -19,7 +19,7 @@ $(SYSTEM): scripts/system-deps.sh | $(STAMP)
 	touch $(SYSTEM)
 
 sample: $(STAMP) $(SYSTEM)
-	$(VENV)/bin/jixiao review --sample --fail-on never
+	$(VENV)/bin/jixiao review --sample --fail-on never --report report-sample
 
 test: $(STAMP) $(SYSTEM)
 	$(PY) -m pytest

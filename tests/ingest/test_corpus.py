@@ -2,7 +2,8 @@
 
 Hand-checked rows for the cleanest file of each family the grid path reads
 (014 Anhui score-first, 036 Yunnan split target, 009 Sichuan, partly; 038
-Hubei-style in test_hubei.py; 018/025 one cell per line in test_celllines.py);
+Hubei-style in test_hubei.py; 018/025 one cell per line in test_celllines.py;
+the run-together files in test_runtogether.py);
 the verdict for forms of other kinds; for the rest, the error or the honest
 "incomplete, nothing read" result of today's readers, so a change shows up.
 
@@ -25,17 +26,21 @@ CORPUS = Path(__file__).parent / "corpus"
 # file -> (what, detail): what is "error" (ReadError kind), "not_project"
 # (form_kind), "forms" ((indicators, complete, confidence level) per form).
 EXPECT: dict[str, tuple[str, object]] = {
-    "001": ("error", "no_form"), "004": ("error", "no_form"), "005": ("not_project", "department_whole"),
-    "006": ("error", "no_form"), "007": ("error", "no_form"), "009": ("forms", [(1, True, "medium"), (1, False, "low")]),
-    "010": ("error", "no_form"), "011": ("error", "no_form"), "012": ("error", "no_form"),
-    "013": ("error", "no_form"), "014": ("forms", [(7, False, "low")]), "016": ("error", "no_form"),
-    "017": ("error", "no_form"), "018": ("forms", [(0, False, "low")]), "019": ("not_project", "rubric"),
-    "021": ("error", "no_form"), "022": ("not_project", "department_whole"), "023": ("error", "no_form"),
-    "024": ("not_project", "transfer_payment"), "025": ("forms", [(9, False, "low")]), "026": ("error", "no_form"),
+    "001": ("forms", [(9, False, "low")]), "004": ("error", "no_form"), "005": ("not_project", "department_whole"),
+    "006": ("forms", [(0, False, "low")]), "007": ("forms", [(0, False, "low")]),
+    "009": ("forms", [(1, True, "medium"), (1, False, "low")]),
+    "010": ("forms", [(4, False, "low")]), "011": ("forms", [(0, False, "low")]), "012": ("forms", [(8, False, "low")]),
+    "013": ("forms", [(1, False, "low")]), "014": ("forms", [(7, False, "low")]), "016": ("forms", [(14, False, "low")]),
+    "017": ("forms", [(5, True, "low"), (0, False, "low")]), "018": ("forms", [(0, False, "low")]),
+    "019": ("not_project", "rubric"),
+    "021": ("forms", [(0, False, "low")]), "022": ("not_project", "department_whole"),
+    "023": ("forms", [(0, False, "low")]),
+    "024": ("not_project", "transfer_payment"), "025": ("forms", [(9, False, "low")]),
+    "026": ("forms", [(9, True, "medium")]),
     "028": ("not_project", "transfer_payment"),  # a central transfer-payment checklist (see the manifest)
     "032": ("forms", [(0, False, "low")]), "034": ("not_project", "department_whole"),
     "036": ("forms", [(5, False, "low")]), "037": ("not_project", "department_whole"), "038": ("forms", [(7, False, "low")]),
-    "039": ("error", "no_form"), "041": ("error", "no_form"),
+    "039": ("forms", [(2, False, "low")]), "041": ("forms", [(0, False, "low")]),
 }
 
 
@@ -131,7 +136,12 @@ def test_009_sichuan_partly():
     # a form's tail before the next form's title: read, but without its head fields
     assert _rows(tail) == [("产出指标", "经济成本指标", "成本控制数", "≤30万元", "完成", D(90), D(90))]
     assert {w.field for w in tail.warnings if w.code == "JX003"} == {"project_name", "department", "implementing_unit"}
-    assert head.project_name == "51092324T000010263357-2023年全县安可替代补助资金项目"
+    # the project code is kept apart from the name
+    assert head.project_name == "2023年全县安可替代补助资金项目"
+    assert head.attributes == {"项目编码": "51092324T000010263357"}
+    assert (head.goal.expected, head.goal.actual) == ("根据要求购买安可设备,并完成项目资金支付。", "完成")
+    assert (head.funds.weight, head.funds.score) == (D(10), D(10))
+    assert tail.deviation_note == "评价结论：根据财政局资金下达的管理办法,将资金支付给项目施工方。\n存在问题：无\n改进措施：无"
     assert (head.funds.initial_budget, head.funds.adjusted_budget, head.funds.executed, head.funds.rate) == (
         D("0.00"), D("3.36"), D("3.36"), D("100.00"))
     assert _rows(head) == [("产出指标", "质量指标", "完成安可产品购买并按要求支付资金", "=100", "", None, None)]
@@ -160,6 +170,9 @@ HAND_CHECKED: dict[str, int] = {
     "038": 7,  # test_hubei.py::test_038_baoshan_variant
     "025": 9,  # test_celllines.py::test_025_hand_checked
     "018": 0,  # test_celllines.py::test_018_hand_checked (cut before the indicator table)
+    # run-together text, test_runtogether.py (0: head and funds checked, no row read)
+    "001": 9, "012": 8, "026": 9, "039": 2, "010": 4, "013": 1, "021": 0, "017": 5, "041": 0, "011": 0,
+    "016": 14, "023": 0,
 }
 
 
@@ -190,9 +203,43 @@ def test_family_table(capsys):
         for fam, *nums in sorted(table):
             print(f"| {fam} | " + " | ".join(str(n) for n in nums) + " |")
     by = {fam: nums for fam, *nums in table}
-    assert by["hubei"] == [5, 1, 1, 7, 7]
+    # before the run-together reader: anhui [6, 1, 1, 7, 7], central [3, 0, 0, 0, 0],
+    # hubei [5, 1, 1, 7, 7], other project variant [2, 0, 0, 0, 0]
+    assert by["anhui"] == [6, 6, 6, 35, 35]
+    assert by["central"] == [3, 3, 4, 5, 5]
+    assert by["hubei"] == [5, 5, 5, 12, 12]
+    assert by["other project variant"] == [2, 2, 2, 14, 14]
     assert by["central (cell lines)"] == [2, 2, 2, 9, 9]
     # every row read from the files that have hand-checked tests was checked
     for name, n in HAND_CHECKED.items():
         forms = list(read_forms(CORPUS / f"{name}.txt"))
         assert sum(len(f.indicators) for f in forms) == n, name
+
+
+def test_sichuan_0013zp_clean_fixture():
+    """The Sichuan column set read completely: a clean form written in 009's layout
+    (pipe rows, 指标性质/指标值/度量单位, 完成值, 权重, 评价结论, a project code)."""
+    (f,) = read_forms(Path(__file__).parent / "fixtures" / "sichuan_0013zp.txt")
+    assert (f.title, f.year, f.project_name, f.department, f.implementing_unit) == (
+        "部门预算项目支出绩效自评表(2023年度)", 2023, "2023年全县安可替代补助资金项目", "大英县司法局", "大英县司法局")
+    assert f.attributes == {"项目编码": "51092324T000010263357"}
+    fu = f.funds
+    assert (fu.initial_budget, fu.adjusted_budget, fu.executed, fu.rate, fu.weight, fu.score) == (
+        D("0.00"), D("3.36"), D("3.24"), D("96.43"), D(10), D("9.64"))
+    assert [(r.source, r.adjusted_budget, r.executed) for r in fu.rows] == [
+        ("当年财政拨款", D("3.36"), D("3.24")), ("财政专户管理资金", D("0.00"), D("0.00")),
+        ("单位资金", D("0.00"), D("0.00")), ("其他资金", None, None)]
+    assert (f.goal.expected, f.goal.actual) == ("根据要求购买安可设备,并完成项目资金支付。", "已购买13台安可电脑,12月前完成资金支付。")
+    assert _rows(f) == [
+        ("产出指标", "数量指标", "购置安可电脑台数", "≥13台", "13", D(30), D(30)),
+        ("产出指标", "质量指标", "设备验收合格率", "=100%", "100", D(20), D(20)),
+        ("产出指标", "经济成本指标", "成本控制数", "≤3.36万元", "3.24", D(20), D(20)),  # as printed (cf. 009)
+        ("效益指标", "社会效益指标", "办公系统安全可靠", "有效保障", "达成", D(10), D(9)),  # 指标性质 定性
+        ("满意度指标", "服务对象满意度指标", "使用人员满意度", "≥90%", "95", D(10), D(10)),
+    ]
+    assert f.indicators[3].deviation == "部分终端调试延后"
+    assert (f.total_weight, f.total) == (D(100), D("98.64"))
+    assert f.deviation_note.startswith("评价结论：项目按计划完成")
+    assert f.warnings == [] and f.complete and f.confidence.level == "high"
+    assert grid_to_forms(text_to_grid((Path(__file__).parent / "fixtures" / "sichuan_0013zp.txt").read_text(
+        encoding="utf-8"), file="x"))[0].family == "sichuan"

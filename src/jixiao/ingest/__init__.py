@@ -25,6 +25,7 @@ from .html import read_html
 from .normalize import looks_traditional, normalize_cell_text
 from .pdf import read_pdf
 from .pipetext import looks_like_pipe_table, read_pipetext
+from .runtogether import looks_run_together, read_runtogether
 from .text import read_text
 from .xlsx import read_xls, read_xlsx
 
@@ -42,7 +43,8 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | XLSX_SUFFIXES | {".xls", ".
 def sniff_text(path: Path) -> str:
     """Which reader a text file needs, from its content: ``html`` (a web page
     saved as .txt), ``pipe`` (a copy of a web table), ``celllines`` (a table
-    flattened to one cell per paragraph) or ``text`` (pdftotext).
+    flattened to one cell per paragraph), ``runtogether`` (cells run together
+    on long lines, no separators) or ``text`` (pdftotext).
 
     Also refuses, with the reason, a file that holds a department-whole,
     transfer-payment or rubric form (:class:`NotProjectFormError`)."""
@@ -63,7 +65,9 @@ def sniff_text(path: Path) -> str:
         raise NotProjectFormError(path, verdict[1], form_kind=verdict[0])
     if looks_like_pipe_table(head):
         return "pipe"
-    return "celllines" if looks_like_cell_lines(head) else "text"
+    if looks_like_cell_lines(head):
+        return "celllines"
+    return "runtogether" if looks_run_together(head) else "text"
 
 
 def _is_pdf(path: Path) -> bool:
@@ -99,6 +103,8 @@ def _reader_for(path: str | Path, max_bytes: int) -> Iterator[Form]:
             return read_pipetext(p)
         if kind == "celllines":
             return read_celllines(p)
+        if kind == "runtogether":
+            return read_runtogether(p)
         return read_text(p)
     if suffix in XLSX_SUFFIXES:
         return read_xlsx(p)
@@ -128,5 +134,5 @@ __all__ = [
     "assess_confidence", "BinaryFileError", "CorruptFileError", "EmptyFileError", "EncodingError", "EncryptedFileError",
     "FileTooLargeError", "FormatMismatchError", "NeedsOCRError", "NoFormFoundError", "NotProjectFormError",
     "ReadError", "UnsupportedFormatError", "ZipBombError", "iter_inputs", "read_doc", "read_docx", "read_forms",
-    "read_celllines", "read_html", "read_pdf", "read_pipetext", "read_text", "read_xls", "read_xlsx", "sniff_text", "MAX_FILE_BYTES",
+    "read_celllines", "read_html", "read_runtogether", "read_pdf", "read_pipetext", "read_text", "read_xls", "read_xlsx", "sniff_text", "MAX_FILE_BYTES",
 ]

@@ -72,7 +72,7 @@ def funds_key(text: str) -> str | None:
         return "initial_budget"
     if "执行率" in s:
         return "rate"
-    if "执行数" in s:
+    if "执行数" in s or s == "全年执行":
         return "executed"
     if "预算数" in s or s.startswith("调整后预算"):
         return "adjusted_budget"
@@ -103,7 +103,10 @@ def indicator_key(text: str) -> str | None:
 
 
 _FUND_SOURCES = (("当年财政拨款", "当年财政拨款"), ("本年财政拨款", "当年财政拨款"), ("财政拨款", "当年财政拨款"),
+                 ("财政专户管理资金", "财政专户管理资金"), ("单位资金", "单位资金"),  # Sichuan 0013zp
                  ("财政资金", "当年财政拨款"), ("上年结转", "上年结转资金"), ("其他资金", "其他资金"))
+# 指标性质 words that are not a comparison (Sichuan 0013zp): the 指标值 is then a word, with no unit
+_QUAL_SIGNS = frozenset({"定性", "定量"})
 _FUND_TOTAL = ("年度资金总额", "资金总额", "总额", "合计")
 
 
@@ -169,7 +172,7 @@ def _level_label(text: str) -> tuple[str, str] | None:
 
 _HEAD_LABELS = ("项目名称", "主管部门", "实施单位", "项目实施单位")
 _CHECKBOX_LABELS = ("项目类别", "项目属性", "项目类型")
-_BOTTOM_NOTE_LABELS = ("偏差大", "目标未完成原因", "未完成原因", "偏差原因", "改进措施")
+_BOTTOM_NOTE_LABELS = ("偏差大", "目标未完成原因", "未完成原因", "偏差原因", "改进措施", "评价结论", "存在问题")
 _PLACEHOLDER_RE = re.compile(r"^(?:…+|\.{3,}|……|指标\d+[:：]?)$")
 _YEAR_RE = re.compile(r"(\d{4})\s*年度")
 _GRADES = frozenset("优良中差")
@@ -384,6 +387,7 @@ class _Reader:
     def finish(self, st: _State) -> None:
         f = st.form
         fold_numbered_subrows(f)
+        split_project_code(f)
         for fld, label in (("project_name", "项目名称"), ("department", "主管部门"), ("implementing_unit", "实施单位")):
             if not getattr(f, fld):
                 f.warnings.append(ReadWarning(code="JX003", message=f"没有读到“{label}”", field=fld))
@@ -456,10 +460,10 @@ class _Reader:
         if st.section == "funds" and self.read_fund_row(st, r, its, words):
             return
         # goal
-        if ("预期目标" in words or "年初设定目标" in words) and len(its) <= 4:
+        if ("预期目标" in words or "年初设定目标" in words or "项目年度目标" in words) and len(its) <= 4:
             st.section = "goal-text"
-            st.goal_cols = [it.cell.col for it, w in zip(its, words) if w in ("预期目标", "年初设定目标")
-                            or w.startswith("实际完成情况") or w.startswith("年度总体目标完成")]
+            st.goal_cols = [it.cell.col for it, w in zip(its, words) if w in ("预期目标", "年初设定目标", "项目年度目标")
+                            or w.startswith(("实际完成情况", "年度总体目标完成", "年度目标完成情况", "全年实际完成情况"))]
             return
         # indicator header (one or two rows)
         ikeys = [(it.cell.col, indicator_key(it.text)) for it in its]
@@ -717,7 +721,10 @@ class _Reader:
         if not rest_items or all(_PLACEHOLDER_RE.match(_squash(i.text)) for i in rest_items):
             return
         keys = [key for _, key in st.ind_keys if key not in ("level1", "level2")]
-        assigned, skipped = _align(rest_items, keys)
+        qualitative = "sign" in keys and any(_squash(i.text) in _QUAL_SIGNS for i in rest_items)
+        if qualitative:
+            keys = [k for k in keys if k != "unit"]
+        assigned, skipped = _align(rest_items, keys, text_value=qualitative)
         if assigned is None:
             st.form.complete = False
             self.warn(st, "JX007", "这一行的单元格无法与表头的列对应，未读取：" + " | ".join(i.text for i in rest_items),
@@ -754,6 +761,8 @@ class _Reader:
         # target: one column, or the split sign / value / unit columns joined
         if "sign" in vals or "value" in vals:
             sign_t, sign_c = vals.get("sign", ("", None))
+            if _squash(sign_t) in _QUAL_SIGNS:
+                sign_t = ""  # 定性: the target is the 指标值 word
             sign, reps = sign_cell(sign_t)
             value_t, value_c = vals.get("value", ("", None))
             unit_t, _ = vals.get("unit", ("", None))
@@ -829,7 +838,7 @@ class _Reader:
         st.section = "after" if f.grade else "total"
 
 
-def _accepts(key: str) -> Callable[[str], bool]:
+def _accepts(key: str, text_value: bool = False) -> Callable[[str], bool]:
     def number(t: str) -> bool:
         return parse_number(t.removesuffix("分")) is not None
 
@@ -843,13 +852,16 @@ def _accepts(key: str) -> Callable[[str], bool]:
         return len(t) <= 6 and not any(ch.isdigit() for ch in t) and sign_cell(t)[0] is None
 
     def sign(t: str) -> bool:
-        return sign_cell(t)[0] is not None
+        return sign_cell(t)[0] is not None or t in _QUAL_SIGNS
 
-    return {"name": not_number, "weight": number, "score": number, "value": value, "unit": unit,
-            "sign": sign}.get(key, lambda t: True)
+    def word(t: str) -> bool:
+        return bool(t) and sign_cell(t)[0] is None
+
+    return {"name": not_number, "weight": number, "score": number, "value": word if text_value else value,
+            "unit": unit, "sign": sign}.get(key, lambda t: True)
 
 
-def _align(items: list[_Item], keys: list[str]) -> tuple[dict[str, _Item] | None, bool]:
+def _align(items: list[_Item], keys: list[str], text_value: bool = False) -> tuple[dict[str, _Item] | None, bool]:
     """Assign the non-empty cells of a compacted row to header keys by order and
     type. Returns (key -> item, whether a key had to be skipped before a later
     value) or (None, False) when the cells cannot be placed."""
@@ -858,7 +870,7 @@ def _align(items: list[_Item], keys: list[str]) -> tuple[dict[str, _Item] | None
     skipped = False
     for it in items:
         t = _squash(it.text) if len(it.text) < 12 else it.text
-        while ki < len(keys) and not _accepts(keys[ki])(t):
+        while ki < len(keys) and not _accepts(keys[ki], text_value)(t):
             ki += 1
             skipped = True
         if ki >= len(keys):
@@ -894,6 +906,21 @@ def forms_from_grids(path, grids, where: str) -> list[Form]:
     if not forms:
         raise NoFormFoundError(path, f"{where}中没有找到项目支出绩效自评表（没有含“项目名称”和指标表的表格）")
     return forms
+
+
+# A project code printed before the name (Sichuan 510000_0013zp: 22 characters, region
+# digits, a letter, a serial): ``51092324T000010263357-2023年全县安可替代补助资金项目``.
+_PROJECT_CODE_RE = re.compile(r"^(\d{6,10}[A-Z]\d{8,16})\s*[-—－_:：]?\s*(?=\S)")
+
+
+def split_project_code(form: Form) -> None:
+    """Keep a project code printed before the name in ``attributes['项目编码']``
+    and the name without it (the code is data, not part of the name; a name
+    compared across years or forms must not differ by its code)."""
+    m = _PROJECT_CODE_RE.match(form.project_name)
+    if m and len(form.project_name) > m.end():
+        form.attributes["项目编码"] = m.group(1)
+        form.project_name = form.project_name[m.end():]
 
 
 _PARENT_NO_RE = re.compile(r"^[一二三四五六七八九十]+[、.．]")

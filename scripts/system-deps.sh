@@ -4,6 +4,7 @@
 #   chromium          headless browser: HTML -> PDF, browser tests (driven by Playwright, no browser download)
 #   libreoffice-*     .doc reading, xlsx formula recalculation in tests
 #   poppler-utils     pdftotext/pdftoppm: PDF benchmark baseline, looking at rendered pages
+#   postgresql        the web app's shared-deployment database: tests start a throwaway cluster
 # Installs what is missing when run as root (or with passwordless sudo); otherwise
 # says what to install and carries on (the tests that need them are skipped
 # unless JIXIAO_REQUIRE_ALL=1).
@@ -13,6 +14,7 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui libreoffice-writer-nogui)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 if ! (command -v fc-list >/dev/null 2>&1 && fc-list ':family=Noto Sans CJK SC' | grep -q .); then
     missing+=(fonts-noto-cjk fontconfig)
 fi

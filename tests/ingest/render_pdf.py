@@ -78,10 +78,20 @@ def _heights(cells, n_rows: int) -> list[float]:
 
 
 def to_pdf(forms: list[Form], path: Path, *, page_size: tuple[float, float] | None = None,
-           min_rows: int = 6, scanned_first_page: bool = False) -> Path:
+           min_rows: int = 6, scanned_first_page: bool = False, borders: str = "all",
+           repeat_header: int = 0, rotate: int = 0, page_numbers: bool = False) -> Path:
     """Write ``forms`` into one PDF at ``path``; ``page_size`` (points)
     defaults to A4 (a small page forces forms across pages).
-    ``scanned_first_page`` adds a page with no text layer in front."""
+    ``scanned_first_page`` adds a page with no text layer in front.
+
+    As published PDFs come: ``borders`` is ``all`` (each cell its rectangle),
+    ``inner`` (lines between cells, no outer border) or ``horizontal`` (only the
+    top and bottom rules of each cell, no vertical lines); ``repeat_header=k``
+    repeats a form's first ``k`` rows at the top of each page it continues on
+    (Word's repeated header rows); ``rotate=90`` writes pages with ``/Rotate
+    90`` whose content is drawn turned so that they display upright (the page
+    size given is then the displayed, landscape one); ``page_numbers`` prints
+    ``- N -`` at the foot of each page."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
@@ -90,23 +100,58 @@ def to_pdf(forms: list[Form], path: Path, *, page_size: tuple[float, float] | No
     margin = 40.0
     left = (pw - sum(WIDTHS)) / 2
     xs = [left + sum(WIDTHS[:k]) for k in range(N_COLS + 1)]
-    c = canvas.Canvas(str(path), pagesize=(pw, ph))
+    # with /Rotate 90 the page is stored portrait (ph × pw) and displayed turned clockwise
+    c = canvas.Canvas(str(path), pagesize=(ph, pw) if rotate else (pw, ph))
+    page_no = 1
+
+    def begin_page() -> None:
+        c.setLineWidth(0.6)
+        if rotate:
+            c.setPageRotation(rotate)
+            c.translate(ph, 0)
+            c.rotate(90)  # logical landscape (X, Y) → stored (ph - Y, X)
+
+    def end_page() -> None:
+        nonlocal page_no
+        if page_numbers:
+            c.setFont(FONT, SIZE)
+            c.drawCentredString(pw / 2, margin / 2, f"- {page_no} -")
+        page_no += 1
+        c.showPage()
+
     if scanned_first_page:  # an "image" of a page: shapes, no characters
         c.rect(50, 50, pw - 100, ph - 100, stroke=1, fill=1)
         c.showPage()
-    c.setLineWidth(0.6)
+    begin_page()
     y = ph - margin  # the current top, in reportlab's bottom-up coordinates
 
     def new_page() -> None:
         nonlocal y
-        c.showPage()
-        c.setLineWidth(0.6)
+        end_page()
+        begin_page()
         y = ph - margin
 
     def text_lines(lines: list[str], x: float, top: float) -> None:
         c.setFont(FONT, SIZE)
         for i, ln in enumerate(lines):
             c.drawString(x, top - PAD - SIZE - i * LEADING, ln)
+
+    def draw_cell(col: int, cs: int, top: float, bottom: float, outer: tuple[bool, bool, bool, bool]) -> None:
+        x0, x1 = xs[col], xs[col + cs]
+        if borders == "all":
+            c.rect(x0, bottom, x1 - x0, top - bottom, stroke=1, fill=0)
+            return
+        left, right, is_top, is_bottom = outer
+        inner = borders == "inner"
+        if not (inner and is_top):
+            c.line(x0, top, x1, top)
+        if not (inner and is_bottom):
+            c.line(x0, bottom, x1, bottom)
+        if borders == "inner":
+            if not left:
+                c.line(x0, bottom, x0, top)
+            if not right:
+                c.line(x1, bottom, x1, top)
 
     started = False
     for form in forms:
@@ -123,13 +168,14 @@ def to_pdf(forms: list[Form], path: Path, *, page_size: tuple[float, float] | No
             c.drawCentredString(pw / 2, y - SIZE - 2, t)
             y -= LEADING + 4
         y -= 4
-        # row tops, page by page
+        # row tops, page by page (a continued page starts with the repeated header rows)
+        head_h = sum(heights[:repeat_header])
         tops: list[tuple[int, float]] = []  # (page, top y) per row
         page = 0
         for h in heights:
             if y - h < margin:
                 page += 1
-                y = ph - margin
+                y = ph - margin - head_h
             tops.append((page, y))
             y -= h
         pages: dict[int, list] = {}
@@ -144,16 +190,27 @@ def to_pdf(forms: list[Form], path: Path, *, page_size: tuple[float, float] | No
                     r1 += 1
                 top = tops[r0][1]
                 bottom = tops[r1][1] - heights[r1]
-                pages.setdefault(pg, []).append((text if first else "", col, cs, top, bottom))
+                pages.setdefault(pg, []).append((text if first else "", col, cs, top, bottom, r0, r1))
                 first = False
                 r0 = r1 + 1
         for pg in sorted(pages):
             if pg > 0:
                 new_page()
-            for text, col, cs, top, bottom in pages[pg]:
-                c.rect(xs[col], bottom, xs[col + cs] - xs[col], top - bottom, stroke=1, fill=0)
+                if repeat_header:  # the form's first rows again, above the rest
+                    shift = ph - margin - tops[0][1]
+                    for text, r, col, rs, cs in cells:
+                        if r + rs <= repeat_header:
+                            top, bottom = tops[r][1] + shift, tops[r + rs - 1][1] - heights[r + rs - 1] + shift
+                            draw_cell(col, cs, top, bottom, (col == 0, col + cs == N_COLS, r == 0, False))
+                            text_lines(wrap(text, xs[col + cs] - xs[col] - 2 * PAD), xs[col] + PAD, top)
+            on_page = [r for r in range(len(heights)) if tops[r][0] == pg]
+            first_row, last_row = on_page[0], on_page[-1]
+            for text, col, cs, top, bottom, r0, r1 in pages[pg]:
+                outer = (col == 0, col + cs == N_COLS, r0 == first_row and not (pg and repeat_header), r1 == last_row)
+                draw_cell(col, cs, top, bottom, outer)
                 if text:
                     text_lines(wrap(text, xs[col + cs] - xs[col] - 2 * PAD), xs[col] + PAD, top)
         y = tops[-1][1] - heights[-1] - 18
+    end_page()
     c.save()
     return path

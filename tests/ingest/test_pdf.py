@@ -1,5 +1,5 @@
 """PDF reader: the seed laid out as ruled tables in PDFs made here with
-reportlab (CID font STSong-Light), read back from coordinates and compared
+reportlab (CID font STSong-Light, not embedded), read back from coordinates (PDFium) and compared
 with the goldens; forms across pages; scanned, encrypted and damaged PDFs
 each give a typed error naming the file."""
 
@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-pytest.importorskip("pdfplumber")
+pytest.importorskip("pypdfium2")
 pytest.importorskip("reportlab")
 
 from jixiao.ingest import (  # noqa: E402
@@ -49,11 +49,11 @@ def test_pdf_reads_without_warnings_with_page_locations(pdf_forms):
 
 
 def test_pdf_forms_split_across_pages(tmp_path, seed_models, goldens, golden_check):
-    import pdfplumber
+    from jixiao.ingest.pdfium import Document
 
     p = to_pdf(seed_models, tmp_path / "short-pages.pdf", page_size=(595, 300))
-    with pdfplumber.open(p) as pdf:
-        assert len(pdf.pages) > 30
+    with Document(p) as pdf:
+        assert pdf.n_pages > 30
     forms = list(read_forms(p))
     assert len(forms) == 16
     spread = 0

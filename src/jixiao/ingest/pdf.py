@@ -1,24 +1,45 @@
 """PDF files with a text layer → :class:`~.grid.Grid` → forms.
 
-Read with pdfplumber from coordinates, not from extracted plain text: on each
-page the ruled tables are found from their drawn lines
-(``page.find_tables`` with the ``lines`` strategies). pdfplumber gives every
-cell's box; the distinct x edges of a table's cells are its column
-boundaries, the distinct y edges its row boundaries, so a cell covering
-several boundaries is a merged cell (rowspan/colspan). A cell's text is made
-of the characters whose centre lies in its box, grouped into printed lines
-and glued back with :func:`~.textutil.join_wrapped`. Each cell's location is
-``Location(page=N, cell="p3!R2C5")`` (row/column in that page's table).
+Read from coordinates, not from extracted plain text. :mod:`.pdfium` gives,
+per page, the characters with their boxes and the ruling lines (strokes,
+rectangles, thin filled rectangles), in the upright view of the text (a
+``/Rotate`` page or a table printed sideways is turned first).
 
-Text printed above a table and outside any table on the page (the form's
-title and ``（2023年度）``) becomes full-width one-cell rows at the top of the
-grid (location: the page and the line's box ``p1@x0,top,x1,bottom``).
+**Tables from lines.** Collinear pieces of rules are joined; rules that touch
+form one table. The distinct x positions of a table's vertical rules (and its
+outer extent, so a table without an outer border still closes) are its column
+boundaries, the y positions of its horizontal rules its row boundaries. Two
+neighbouring grid units belong to the same cell unless a rule separates them,
+so a merged cell (rowspan/colspan) is the units no rule divides.
 
-A form running over several pages: a table that does not show a form header
-(no 项目名称) is appended to the grid of the table before it; a merged cell
-cut by the page break (its part on the new page is empty) is extended rather
-than repeated. Each table showing 项目名称 starts a new grid, so one PDF can
-hold many forms.
+**Tables from text.** A stack of horizontal rules with no vertical ones (only
+horizontal borders drawn) is a table whose columns come from the text: the
+gaps between the text blocks of its fullest rows are the column boundaries,
+and a block that crosses a boundary is a merged cell.
+
+A cell's text is made of the characters whose centre lies in its box,
+grouped into printed lines and glued back with :func:`~.textutil.join_wrapped`.
+Each cell's location is ``Location(page=N, cell="p3!R2C5")`` (row/column in
+that page's table). Text printed above a table and outside any table on the
+page (the form's title and ``（2023年度）``) becomes full-width one-cell rows at
+the top of the grid (location: the page and the line's box
+``p1@x0,top,x1,bottom``); a page number (``- 3 -``, ``第 3 页``) is not text
+of the form.
+
+**Forms over pages.** A table that does not show a form header (no 项目名称)
+continues the grid of the table before it:
+
+* rows at its top that repeat the first rows of a table already in the grid
+  (a header row that Word repeats on every page) are dropped;
+* a merged cell cut by the page break (its part on the new page is empty) is
+  extended rather than repeated;
+* a row split by the page break (its new-page part holds only the rest of
+  the long cells, the other cells are empty, or every cell is a wrapped
+  text that goes on) is joined to its first part.
+
+A table showing 项目名称 starts a new grid — unless it repeats the first rows
+of the grid in progress and goes on with other rows (a repeated header) — so
+one PDF can hold many forms.
 
 Refused with a typed error: a PDF with no text layer at all
 (:class:`NeedsOCRError`, a scan), one that cannot be opened without a
@@ -29,6 +50,8 @@ password (:class:`EncryptedFileError`), and a damaged one
 from __future__ import annotations
 
 import bisect
+import re
+from operator import itemgetter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,12 +61,26 @@ from .errors import (
 )
 from .grid import Cell, Grid
 from .gridform import forms_from_grids
+from .pdfium import FULL_WIDTH_PUNCT, Char, Document, HSeg, PageContent, PdfOpenError, VSeg
 from .textutil import join_wrapped
 
-TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
-# Edges closer than this (points) are one boundary.
+# Rules closer than this (points) are one boundary; pieces of a rule closer
+# than this along it are one rule.
 EDGE_TOL = 2.0
+JOIN_TOL = 3.0
 FORM_HEADER = "项目名称"
+# Horizontal rules without vertical ones: stacked rules belong to one table
+# when they overlap this much and are at most this far apart.
+RULE_OVERLAP = 0.8
+RULE_GAP = 320.0
+# Text blocks further apart than this many character heights are in different cells.
+CELL_GAP = 1.2
+_PAGE_NUMBER = re.compile(r"^(?:[-—–·\s]*\d+[-—–·\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?"
+                          r"|\d+\s*/\s*\d+|(?:page|p\.)\s*\d+(?:\s*(?:of|/)\s*\d+)?)$", re.I)
+_SENTENCE_END = "。；;！!？?"
+
+X0, TOP, X1, BOTTOM = 1, 2, 3, 4
+_by_x0 = itemgetter(X0)
 
 
 def _cluster(values: list[float], tol: float = EDGE_TOL) -> list[float]:
@@ -65,28 +102,34 @@ def _index(bounds: list[float], v: float) -> int:
     return i if bounds[i] - v < v - bounds[i - 1] else i - 1
 
 
-def _line_text(chars: list[dict]) -> str:
+def _line_text(chars: list[Char]) -> str:
     """One printed line: characters left to right, a space where the gap is wide."""
-    chars = sorted(chars, key=lambda ch: ch["x0"])
-    out = ""
-    prev = None
-    for ch in chars:
-        t = ch["text"]
-        if prev is not None and out and not out.endswith(" ") and t != " ":
-            gap = ch["x0"] - prev["x1"]
-            if gap > 0.3 * max(ch.get("size") or 0.0, 1.0):
-                out += " "
-        out += t
-        prev = ch
-    return out
+    parts: list[str] = []
+    prev_x1: float | None = None
+    spaced = True  # the text so far is empty or ends with a space
+    # The line's type size: the median character height. A glyph's own box can be
+    # flat (一, —: PDFium's boxes follow the outline), and a gap measured against
+    # it would put a space inside a word (进 一步).
+    heights = sorted(c[BOTTOM] - c[TOP] for c in chars)
+    wide = 0.3 * max(heights[len(heights) // 2], 1.0) if heights else 0.3
+    prev_t = ""
+    for t, x0, _top, x1, _bottom, _size in sorted(chars, key=_by_x0):
+        if (not spaced and t != " " and x0 - prev_x1 > wide
+                and t not in FULL_WIDTH_PUNCT and prev_t not in FULL_WIDTH_PUNCT):
+            parts.append(" ")
+        parts.append(t)
+        spaced = t == " "
+        prev_x1 = x1
+        prev_t = t
+    return "".join(parts)
 
 
-def _lines(chars: list[dict]) -> list[list[dict]]:
+def _lines(chars: list[Char]) -> list[list[Char]]:
     """Characters grouped into printed lines (by their vertical middle), top to bottom."""
-    lines: list[tuple[float, list[dict]]] = []
-    for ch in sorted(chars, key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"])):
-        mid = (ch["top"] + ch["bottom"]) / 2
-        half = max((ch["bottom"] - ch["top"]) / 2, 1.0)
+    lines: list[tuple[float, list[Char]]] = []
+    for ch in sorted(chars, key=lambda c: (c[TOP] + c[BOTTOM], c[X0])):
+        mid = (ch[TOP] + ch[BOTTOM]) / 2
+        half = max((ch[BOTTOM] - ch[TOP]) / 2, 1.0)
         if lines and abs(mid - lines[-1][0]) <= half:
             lines[-1][1].append(ch)
         else:
@@ -94,65 +137,376 @@ def _lines(chars: list[dict]) -> list[list[dict]]:
     return [ln for _, ln in lines]
 
 
-def _cell_text(chars: list[dict]) -> str:
-    """The lines of a cell glued back; a space printed at a line's end or
-    start (a wrap at a word gap) is kept as one space."""
+def _cell_text(chars: list[Char]) -> tuple[str, int]:
+    """The lines of a cell glued back, and how many printed lines it has; a
+    space printed at a line's end or start (a wrap at a word gap) is kept as one space."""
+    first, last = chars[0], chars[-1]  # in the order of their vertical middle (see _Band)
+    if last[TOP] + last[BOTTOM] - first[TOP] - first[BOTTOM] <= max(first[BOTTOM] - first[TOP], 2.0):
+        # one printed line
+        text = _line_text(chars).strip()
+        return text, 1 if text else 0
     out = ""
     space = False
+    n = 0
     for raw in (_line_text(ln) for ln in _lines(chars)):
         part = raw.strip()
         if not part:
             continue
+        n += 1
         out = (out + " " + part) if out and (space or raw[0] == " ") else join_wrapped([out, part])
         space = raw.endswith(" ")
+    return out, n
+
+
+# --- rules → tables -------------------------------------------------------------
+
+
+def _join(segs: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
+    """Collinear pieces (positions within EDGE_TOL of each other) joined where
+    they touch or overlap: ``(position, start, end)``."""
+    out: list[tuple[float, float, float]] = []
+    segs = sorted(segs)
+    i = 0
+    while i < len(segs):
+        j = i + 1
+        while j < len(segs) and segs[j][0] - segs[j - 1][0] <= EDGE_TOL:
+            j += 1
+        group = segs[i:j]
+        pos = sum(g[0] for g in group) / len(group)
+        run: list[list[float]] = []
+        for _, a, b in sorted(group, key=lambda g: g[1]):
+            if run and a <= run[-1][1] + JOIN_TOL:
+                run[-1][1] = max(run[-1][1], b)
+            else:
+                run.append([a, b])
+        out.extend((pos, a, b) for a, b in run)
+        i = j
     return out
 
 
 class _Table:
-    """One ruled table on a page, as cells placed on its own boundaries."""
+    """One table on a page, as cells placed on its own boundaries."""
 
-    def __init__(self, page_no: int, bbox: tuple, cells: list[tuple], chars: list[dict]) -> None:
+    def __init__(self, page_no: int, xs: list[float], ys: list[float],
+                 cells: list[tuple[int, int, int, int]], chars: list[Char]) -> None:
         self.page_no = page_no
-        self.bbox = bbox
-        xs = _cluster([c[0] for c in cells] + [c[2] for c in cells])
-        ys = _cluster([c[1] for c in cells] + [c[3] for c in cells])
-        self.n_rows = max(len(ys) - 1, 0)
-        self.n_cols = max(len(xs) - 1, 0)
-        placed: dict[tuple[int, int], tuple[int, int, tuple]] = {}
-        for c in cells:
-            r0, r1 = _index(ys, c[1]), _index(ys, c[3])
-            c0, c1 = _index(xs, c[0]), _index(xs, c[2])
-            if r1 > r0 and c1 > c0:
-                placed.setdefault((r0, c0), (r1 - r0, c1 - c0, c))
-        # characters → the cell whose box holds their centre
+        self.xs = xs
+        self.bbox = (xs[0], ys[0], xs[-1], ys[-1])
+        self.n_rows = len(ys) - 1
+        self.n_cols = len(xs) - 1
         owner: dict[tuple[int, int], tuple[int, int]] = {}
-        for (r0, c0), (rs, cs, _) in placed.items():
+        placed: dict[tuple[int, int], tuple[int, int]] = {}
+        for r0, c0, rs, cs in cells:
+            placed[(r0, c0)] = (rs, cs)
             for r in range(r0, r0 + rs):
                 for k in range(c0, c0 + cs):
-                    owner[(r, k)] = (r0, c0)
-        texts: dict[tuple[int, int], list[dict]] = {}
+                    owner.setdefault((r, k), (r0, c0))
+        # characters → the cell whose box holds their centre; a line's characters
+        # come one after the other, so the cell of the previous one is tried first
+        texts: dict[tuple[int, int], list[Char]] = {}
+        x_lo, x_hi, y_lo, y_hi = xs[0], xs[-1], ys[0], ys[-1]
+        last_r, last_c = self.n_rows - 1, self.n_cols - 1
+        cur: list[Char] | None = None
+        bx0 = bx1 = by0 = by1 = 0.0
+        right, find = bisect.bisect_right, owner.get
         for ch in chars:
-            x = (ch["x0"] + ch["x1"]) / 2
-            y = (ch["top"] + ch["bottom"]) / 2
-            if not (xs[0] <= x <= xs[-1] and ys[0] <= y <= ys[-1]):
+            x = (ch[1] + ch[3]) * 0.5
+            y = (ch[2] + ch[4]) * 0.5
+            if cur is not None and bx0 <= x < bx1 and by0 <= y < by1:
+                cur.append(ch)
                 continue
-            k = bisect.bisect_right(xs, x) - 1
-            r = bisect.bisect_right(ys, y) - 1
-            key = owner.get((min(r, self.n_rows - 1), min(k, self.n_cols - 1)))
-            if key is not None:
-                texts.setdefault(key, []).append(ch)
-        self.cells: list[tuple[int, int, int, int, str, tuple]] = [
-            (r0, c0, rs, cs, _cell_text(texts.get((r0, c0), [])), box)
-            for (r0, c0), (rs, cs, box) in sorted(placed.items())
-        ]
+            if not (x_lo <= x <= x_hi and y_lo <= y <= y_hi):
+                continue
+            k = min(right(xs, x) - 1, last_c)
+            r = min(right(ys, y) - 1, last_r)
+            key = find((r, k))
+            if key is None:
+                cur = None
+                continue
+            cur = texts.get(key)
+            if cur is None:
+                cur = texts[key] = []
+            cur.append(ch)
+            bx0, bx1, by0, by1 = xs[k], xs[k + 1], ys[r], ys[r + 1]
+        self.cells: list[tuple[int, int, int, int, str, int]] = []
+        for (r0, c0), (rs, cs) in sorted(placed.items()):
+            got = texts.get((r0, c0))
+            text, n_lines = _cell_text(got) if got else ("", 0)
+            self.cells.append((r0, c0, rs, cs, text, n_lines))
+        self.own_cells = list(self.cells)
+
+    def remap(self, bounds: list[int]) -> None:
+        """Renumber columns: boundary ``k`` of this table is boundary ``bounds[k]``."""
+        self.cells = [(r0, bounds[c0], rs, bounds[c0 + cs] - bounds[c0], text, n)
+                      for r0, c0, rs, cs, text, n in self.own_cells]
+        self.n_cols = bounds[-1]
 
     @property
     def has_form_header(self) -> bool:
         return any(FORM_HEADER in t.replace(" ", "") for *_, t, _ in self.cells)
 
+    def row_keys(self) -> list[tuple]:
+        """Per row, what it shows: the cells starting in it (column, spans, text)."""
+        rows: list[list] = [[] for _ in range(self.n_rows)]
+        for r0, c0, rs, cs, text, _ in self.cells:
+            rows[r0].append((c0, rs, cs, text))
+        return [tuple(r) for r in rows]
+
+
+class _Band:
+    """A page's characters sorted by their vertical middle, to take those of a
+    table's height without looking at every character for every table."""
+
+    def __init__(self, chars: list[Char]) -> None:
+        self.chars = sorted(chars, key=lambda c: c[TOP] + c[BOTTOM])
+        self.keys = [c[TOP] + c[BOTTOM] for c in self.chars]
+
+    def between(self, y0: float, y1: float) -> list[Char]:
+        return self.chars[bisect.bisect_left(self.keys, 2 * y0):bisect.bisect_right(self.keys, 2 * y1)]
+
+
+def _units_to_cells(n_rows: int, n_cols: int, open_right, open_down) -> list[tuple[int, int, int, int]]:
+    """Cells (row, col, rowspan, colspan) from grid units: a unit joins its right
+    (lower) neighbour when ``open_right(r, c)`` (``open_down(r, c)``)."""
+    parent = list(range(n_rows * n_cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(n_rows):
+        for c in range(n_cols):
+            i = r * n_cols + c
+            if c + 1 < n_cols and open_right(r, c):
+                a, b = find(i), find(i + 1)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+            if r + 1 < n_rows and open_down(r, c):
+                a, b = find(i), find(i + n_cols)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+    boxes: dict[int, list[int]] = {}
+    for r in range(n_rows):
+        for c in range(n_cols):
+            root = find(r * n_cols + c)
+            b = boxes.get(root)
+            if b is None:
+                boxes[root] = [r, c, r, c]
+            else:
+                b[0], b[1] = min(b[0], r), min(b[1], c)
+                b[2], b[3] = max(b[2], r), max(b[3], c)
+    return [(r0, c0, r1 - r0 + 1, c1 - c0 + 1) for r0, c0, r1, c1 in boxes.values()]
+
+
+def _covers(lines: list[tuple[float, float, float]], pos: float, mid: float) -> bool:
+    """Some rule at ``pos`` runs across ``mid``."""
+    for p, a, b in lines:
+        if abs(p - pos) <= EDGE_TOL and a - EDGE_TOL <= mid <= b + EDGE_TOL:
+            return True
+    return False
+
+
+def _ruled_table(page_no: int, hs: list[HSeg], vs: list[VSeg], band: _Band) -> _Table | None:
+    x_lo = min([a for _, a, _ in hs] + [p for p, _, _ in vs])
+    x_hi = max([b for _, _, b in hs] + [p for p, _, _ in vs])
+    y_lo = min([p for p, _, _ in hs] + [a for _, a, _ in vs])
+    y_hi = max([p for p, _, _ in hs] + [b for _, _, b in vs])
+    xs = _cluster([p for p, _, _ in vs] + [x_lo, x_hi])
+    ys = _cluster([p for p, _, _ in hs] + [y_lo, y_hi])
+    if len(xs) < 2 or len(ys) < 2:
+        return None
+    xs[0], xs[-1], ys[0], ys[-1] = x_lo, x_hi, y_lo, y_hi
+    by_x: dict[int, list] = {}
+    for v in vs:
+        by_x.setdefault(_index(xs, v[0]), []).append(v)
+    by_y: dict[int, list] = {}
+    for h in hs:
+        by_y.setdefault(_index(ys, h[0]), []).append(h)
+
+    def open_right(r: int, c: int) -> bool:
+        return not _covers(by_x.get(c + 1, []), xs[c + 1], (ys[r] + ys[r + 1]) / 2)
+
+    def open_down(r: int, c: int) -> bool:
+        return not _covers(by_y.get(r + 1, []), ys[r + 1], (xs[c] + xs[c + 1]) / 2)
+
+    cells = _units_to_cells(len(ys) - 1, len(xs) - 1, open_right, open_down)
+    return _Table(page_no, xs, ys, cells, band.between(ys[0], ys[-1]))
+
+
+def _blocks(chars: list[Char]) -> list[tuple[float, float]]:
+    """The x extents of a row's text blocks: printed lines cut where the gap
+    between characters is wider than CELL_GAP character heights, then blocks
+    overlapping across lines merged."""
+    spans: list[tuple[float, float]] = []
+    for ln in _lines(chars):
+        ln.sort(key=lambda c: c[X0])
+        s, e = ln[0][X0], ln[0][X1]
+        for ch in ln[1:]:
+            if ch[X0] - e > CELL_GAP * max(ch[5], 1.0):
+                spans.append((s, e))
+                s = ch[X0]
+            e = max(e, ch[X1])
+        spans.append((s, e))
+    out: list[list[float]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return [(s, e) for s, e in out]
+
+
+def _text_table(page_no: int, hs: list[HSeg], band: _Band, pieces: list[HSeg]) -> _Table | None:
+    """A table drawn with horizontal rules only: rows from the rules, columns
+    from the gaps between text blocks (see the module docstring)."""
+    x_lo = min(a for _, a, _ in hs)
+    x_hi = max(b for _, _, b in hs)
+    ys = _cluster([p for p, _, _ in hs])
+    if len(ys) < 2:
+        return None
+    chars = band.between(ys[0], ys[-1])
+    inside = [c for c in chars if x_lo <= (c[X0] + c[X1]) / 2 <= x_hi]
+    rows: list[list[Char]] = [[] for _ in range(len(ys) - 1)]
+    for ch in inside:
+        r = bisect.bisect_right(ys, (ch[TOP] + ch[BOTTOM]) / 2) - 1
+        rows[min(r, len(rows) - 1)].append(ch)
+    blocks = [_blocks(r) if r else [] for r in rows]
+    most = max((len(b) for b in blocks), default=0)
+    # column boundaries: gaps shared by the fullest rows, and the ends of rule pieces
+    gaps: list[tuple[float, float]] | None = None
+    for b in blocks:
+        if len(b) != most or most < 2:
+            continue
+        row_gaps = [(b[k][1], b[k + 1][0]) for k in range(len(b) - 1)]
+        if gaps is None:
+            gaps = row_gaps
+        else:
+            gaps = [(max(g[0], h[0]), min(g[1], h[1])) for g, h in zip(gaps, row_gaps)]
+            gaps = [g if g[0] < g[1] else ((g[0] + g[1]) / 2, (g[0] + g[1]) / 2) for g in gaps]
+    # rules drawn cell by cell end at the column boundaries: those are exact;
+    # rules drawn across the table leave only the gaps between the text
+    ends = [v for y, a, b in pieces if ys[0] - EDGE_TOL <= y <= ys[-1] + EDGE_TOL
+            for v in (a, b) if x_lo + 3 * EDGE_TOL < v < x_hi - 3 * EDGE_TOL]
+    cuts = ends or [(a + b) / 2 for a, b in gaps or []]
+    xs = _cluster([x_lo, x_hi] + cuts, tol=3 * EDGE_TOL)
+    xs[0], xs[-1] = x_lo, x_hi
+    by_y: dict[int, list] = {}
+    for h in hs:
+        by_y.setdefault(_index(ys, h[0]), []).append(h)
+
+    near = [(y, a, b) for y, a, b in pieces if ys[0] - EDGE_TOL <= y <= ys[-1] + EDGE_TOL]
+
+    def across(y: float, x: float) -> bool | None:
+        """Whether a rule piece at ``y`` runs across ``x`` (True), stops there
+        (False), or no rule is drawn there (None)."""
+        seen = False
+        for py, a, b in near:
+            if abs(py - y) <= EDGE_TOL and a - JOIN_TOL <= x <= b + JOIN_TOL:
+                if a + JOIN_TOL < x < b - JOIN_TOL:
+                    return True
+                seen = True
+        return False if seen else None
+
+    def open_right(r: int, c: int) -> bool:
+        x = xs[c + 1]
+        if ends:  # the cell's own top and bottom rules run across the boundary
+            sides = (across(ys[r], x), across(ys[r + 1], x))
+            if False in sides:
+                return False
+            if True in sides:
+                return True
+        return any(s < x < e for s, e in blocks[r])  # a text block crosses the boundary
+
+    def open_down(r: int, c: int) -> bool:
+        return not _covers(by_y.get(r + 1, []), ys[r + 1], (xs[c] + xs[c + 1]) / 2)
+
+    cells = _units_to_cells(len(ys) - 1, len(xs) - 1, open_right, open_down)
+    return _Table(page_no, xs, ys, cells, chars)
+
+
+def _tables(page: PageContent, band: _Band) -> list[_Table]:
+    """The tables on a page (top to bottom), from its rules."""
+    hs = [h for h in _join(page.hsegs) if h[2] - h[1] > JOIN_TOL]
+    vs = [v for v in _join(page.vsegs) if v[2] - v[1] > JOIN_TOL]
+    if not hs and not vs:
+        return []
+    n_h = len(hs)
+    parent = list(range(n_h + len(vs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    tol = EDGE_TOL + 1
+    for i, (y, a, b) in enumerate(hs):
+        for j, (x, c, d) in enumerate(vs):
+            if a - tol <= x <= b + tol and c - tol <= y <= d + tol:
+                ri, rj = find(i), find(n_h + j)
+                if ri != rj:
+                    parent[max(ri, rj)] = min(ri, rj)
+    groups: dict[int, tuple[list, list]] = {}
+    for i, h in enumerate(hs):
+        groups.setdefault(find(i), ([], []))[0].append(h)
+    for j, v in enumerate(vs):
+        groups.setdefault(find(n_h + j), ([], []))[1].append(v)
+    tables: list[_Table] = []
+    lone: list[HSeg] = []  # horizontal rules touching no vertical one
+    for g_h, g_v in groups.values():
+        if not g_v:
+            lone.extend(g_h)
+            continue
+        if len(g_h) + len(g_v) < 3:
+            continue
+        t = _ruled_table(page.number, g_h, g_v, band)
+        if t is not None and t.n_rows and t.n_cols:
+            tables.append(t)
+    for stack in _rule_stacks(lone):
+        if any(_overlaps(t.bbox, stack) for t in tables):
+            continue
+        t = _text_table(page.number, stack, band, page.hsegs)
+        if t is not None and t.n_rows and t.n_cols and any(text for *_, text, _ in t.cells):
+            tables.append(t)
+    return sorted(tables, key=lambda t: (t.bbox[1], t.bbox[0]))
+
+
+def _overlaps(box: tuple, stack: list[HSeg]) -> bool:
+    y0, y1 = min(h[0] for h in stack), max(h[0] for h in stack)
+    return not (y1 < box[1] - EDGE_TOL or y0 > box[3] + EDGE_TOL)
+
+
+def _rule_stacks(hs: list[HSeg]) -> list[list[HSeg]]:
+    """Horizontal rules stacked into tables: at least three rules, each
+    overlapping the one above by RULE_OVERLAP of the shorter and not further
+    than RULE_GAP below it."""
+    stacks: list[list[HSeg]] = []
+    for h in sorted(hs):
+        for st in stacks:
+            y, a, b = max(st, key=lambda s: s[0])
+            over = min(b, h[2]) - max(a, h[1])
+            if 0 < h[0] - y <= RULE_GAP and over >= RULE_OVERLAP * min(b - a, h[2] - h[1]):
+                st.append(h)
+                break
+            if abs(h[0] - y) <= EDGE_TOL and over > -JOIN_TOL:
+                st.append(h)
+                break
+        else:
+            stacks.append([h])
+    return [st for st in stacks if len({round(s[0]) for s in st}) >= 3]
+
+
+# --- tables → grids -------------------------------------------------------------
+
 
 def _bbox_ref(page_no: int, box: tuple) -> str:
     return f"p{page_no}@" + ",".join(f"{v:.0f}" for v in box)
+
+
+def _is_page_number(text: str) -> bool:
+    return bool(_PAGE_NUMBER.match(text.strip()))
 
 
 class _GridBuilder:
@@ -164,32 +518,101 @@ class _GridBuilder:
         self.cells: list[Cell] = []
         self.n_rows = 0
         self.n_cols = 0
+        self.starts: list[list[tuple]] = []  # the row keys of each table added, for repeated headers
+        self.lines: dict[int, int] = {}  # id(cell) → printed lines, for rows split by a page break
+        self.xs: list[float] = []  # the column boundaries of the grid (its first table's)
 
-    def add_lines(self, page_no: int, lines: list[list[dict]], n_cols: int) -> None:
+    def columns(self, t: _Table) -> list[int]:
+        """``t``'s column boundaries as the grid's (a continued table drawn
+        with fewer vertical rules has fewer columns of its own); its own when
+        they do not line up."""
+        if not self.xs:
+            self.xs = list(t.xs)
+        tol = 3 * EDGE_TOL
+        out = [_index(self.xs, x) for x in t.xs]
+        if all(abs(self.xs[k] - x) <= tol for k, x in zip(out, t.xs)) and out == sorted(set(out)):
+            return out
+        return list(range(len(t.xs)))
+
+    def add_lines(self, page_no: int, lines: list[list[Char]], n_cols: int) -> None:
         for ln in lines:
             text = _line_text(ln).strip()
-            if not text:
+            if not text or _is_page_number(text):
                 continue
-            box = (min(c["x0"] for c in ln), min(c["top"] for c in ln),
-                   max(c["x1"] for c in ln), max(c["bottom"] for c in ln))
+            box = (min(c[X0] for c in ln), min(c[TOP] for c in ln),
+                   max(c[X1] for c in ln), max(c[BOTTOM] for c in ln))
             self.cells.append(Cell(text, self.n_rows, 0, 1, max(n_cols, 1),
                                    Location(page=page_no, cell=_bbox_ref(page_no, box))))
             self.n_rows += 1
 
-    def add_table(self, t: _Table, *, continued: bool) -> None:
-        base = self.n_rows
-        last: dict[int, Cell] = {}  # column → the cell reaching the last row so far
-        if continued:
-            for c in self.cells:
-                if c.row + c.rowspan == base:
-                    last[c.col] = c
-        for r0, c0, rs, cs, text, _box in t.cells:
-            prev = last.get(c0) if continued and r0 == 0 else None
-            if prev is not None and not text.strip() and prev.colspan == cs and prev.rowspan > 1:
-                prev.rowspan += rs  # a merged cell cut by the page break
+    def repeated_rows(self, t: _Table) -> int:
+        """How many rows at the top of ``t`` repeat the first rows of a table
+        already in this grid (a header row repeated on every page); 0 when the
+        whole of ``t`` repeats (a copy of the form, not a header)."""
+        keys = t.row_keys()
+        best = 0
+        for start in self.starts:
+            k = 0
+            while k < len(keys) and k < len(start) and keys[k] == start[k] and any(x[3] for x in keys[k]):
+                k += 1
+            best = max(best, k)
+        return best if best < len(keys) else 0
+
+    def _last_row(self) -> dict[int, Cell]:
+        """Column → the cell reaching the grid's last row."""
+        return {c.col: c for c in self.cells if c.row + c.rowspan == self.n_rows}
+
+    def _split_row(self, t: _Table, first: int, last: dict[int, Cell]) -> bool:
+        """Whether row ``first`` of ``t`` is the rest of the grid's last row, cut
+        by the page break (see the module docstring)."""
+        mine = [c for c in t.cells if c[0] == first]
+        if not mine:
+            return False
+        pairs = []
+        for _r0, c0, rs, cs, text, n_lines in mine:
+            prev = last.get(c0)
+            if prev is None or prev.colspan != cs:
+                return False
+            if prev.rowspan > 1 or rs > 1:
+                continue  # a merged cell cut by the break: its text goes on as the row's does
+            pairs.append((prev, text, n_lines))
+        if not pairs or not any(text for _, text, _ in pairs):
+            return False
+        if any(text and prev.is_empty for prev, text, _ in pairs):
+            return False  # the new part shows text where the row above has none
+        before = sum(not prev.is_empty for prev, _, _ in pairs)
+        after = sum(bool(text) for _, text, _ in pairs)
+        if after * 2 <= before:
+            return True  # only the long cells go on
+        # every cell goes on: each first part is a wrapped text cut mid-sentence
+        return all(self.lines.get(id(prev), 1) >= 2 and prev.text[-1] not in _SENTENCE_END
+                   for prev, text, _ in pairs if not prev.is_empty)
+
+    def add_table(self, t: _Table, *, continued: bool, first_on_page: bool) -> None:
+        skip = self.repeated_rows(t) if continued and first_on_page else 0
+        self.starts.append(t.row_keys())
+        last = self._last_row() if continued else {}
+        join = continued and first_on_page and skip < t.n_rows and self._split_row(t, skip, last)
+        base = self.n_rows - skip - (1 if join else 0)
+        for r0, c0, rs, cs, text, n_lines in t.cells:
+            if r0 < skip:
                 continue
-            self.cells.append(Cell(text, base + r0, c0, rs, cs,
-                                   Location(page=t.page_no, cell=f"p{t.page_no}!R{r0 + 1}C{c0 + 1}")))
+            if r0 == skip and continued:
+                prev = last.get(c0)
+                if prev is not None and prev.colspan == cs:
+                    if not text.strip() and prev.rowspan > 1:
+                        prev.rowspan += rs - (1 if join else 0)  # a merged cell cut by the page break
+                        continue
+                    if join:  # the rest of a row cut by the page break
+                        if text:
+                            prev.text = join_wrapped([prev.text, text]) if prev.text else text
+                        prev.rowspan += rs - 1
+                        continue
+            cell = Cell(text, base + r0, c0, rs, cs,
+                        Location(page=t.page_no, cell=f"p{t.page_no}!R{r0 + 1}C{c0 + 1}"))
+            self.cells.append(cell)
+            if n_lines > 1:
+                self.lines[id(cell)] = n_lines
         self.n_rows = base + t.n_rows
         self.n_cols = max(self.n_cols, t.n_cols)
 
@@ -202,17 +625,13 @@ class _GridBuilder:
         return Grid(rows, file=self.file, format="pdf", name=self.name, dense=True)
 
 
-def _open(path: Path):
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-
+def _open(path: Path) -> Document:
     try:
-        return pdfplumber.open(str(path))
-    except Exception as exc:  # pdfplumber wraps pdfminer's errors in PdfminerException
-        inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
-        if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(exc).lower():
+        return Document(path)
+    except PdfOpenError as exc:
+        if exc.kind == "password":
             raise EncryptedFileError(path, "PDF 已加密，需要密码才能打开，未读取；请去除密码后再读取") from None
-        raise CorruptFileError(path, f"PDF 文件已损坏，无法打开（{type(inner).__name__}: {inner}）") from None
+        raise CorruptFileError(path, f"PDF 文件已损坏，无法打开（{exc}）") from None
 
 
 def pdf_to_grids(path: str | Path) -> tuple[list[Grid], list[int]]:
@@ -223,41 +642,41 @@ def pdf_to_grids(path: str | Path) -> tuple[list[Grid], list[int]]:
         raise EmptyFileError(p, "文件是空的（0 字节）")
     builders: list[_GridBuilder] = []
     pages_without_text: list[int] = []
-    pdf = _open(p)
+    doc = _open(p)
     try:
-        n_pages = len(pdf.pages)
-        for page_no, page in enumerate(pdf.pages, 1):
-            chars = [c for c in page.chars if c["text"].strip() or c["text"] == " "]
-            if not any(c["text"].strip() for c in chars):
-                pages_without_text.append(page_no)
+        n_pages = doc.n_pages
+        for page in doc.pages():
+            if not page.has_text:
+                pages_without_text.append(page.number)
                 continue
-            found = sorted(page.find_tables(TABLE_SETTINGS), key=lambda t: (t.bbox[1], t.bbox[0]))
-            tables = [_Table(page_no, t.bbox, [c for c in t.cells if c], chars) for t in found]
-            tables = [t for t in tables if t.n_rows and t.n_cols]
             floor = 0.0  # the bottom of the previous table on this page
-            for t in tables:
-                above = [c for c in chars if floor <= (c["top"] + c["bottom"]) / 2 < t.bbox[1]
-                         and c["text"].strip()]
-                continued = bool(builders) and not t.has_form_header
+            band = _Band(page.chars)
+            for i, t in enumerate(_tables(page, band)):
+                if builders:
+                    t.remap(builders[-1].columns(t))
+                continued = bool(builders) and not (
+                    t.has_form_header and not (i == 0 and builders[-1].repeated_rows(t)))
                 if not continued:  # text above a continued table is a running head: not read
-                    builders.append(_GridBuilder(str(p), f"p{page_no}.table{len(builders) + 1}"))
-                    builders[-1].add_lines(page_no, _lines(above), t.n_cols)
-                builders[-1].add_table(t, continued=continued)
+                    t.remap(list(range(len(t.xs))))  # back to its own columns: it starts a grid
+                    above = [c for c in band.between(floor, t.bbox[1] - 1e-6) if c[0].strip()]
+                    builders.append(_GridBuilder(str(p), f"p{page.number}.table{len(builders) + 1}"))
+                    builders[-1].columns(t)
+                    builders[-1].add_lines(page.number, _lines(above), t.n_cols)
+                builders[-1].add_table(t, continued=continued, first_on_page=i == 0)
                 floor = t.bbox[3]
-            page.close()  # frees the page's parsed objects: long PDFs stay small in memory
     except ReadError:
         raise
-    except Exception as exc:  # pdfminer raises many kinds of errors on damaged content streams
+    except Exception as exc:  # damaged content streams
         raise CorruptFileError(p, f"PDF 文件已损坏，无法读取（{type(exc).__name__}: {exc}）") from None
     finally:
-        pdf.close()
+        doc.close()
     if n_pages and len(pages_without_text) == n_pages:
         raise NeedsOCRError(p, "PDF 没有文字层（扫描件或图片），需要先做文字识别（OCR）才能读取")
     return [b.grid() for b in builders], pages_without_text
 
 
 def read_pdf(path: str | Path) -> Iterator[Form]:
-    """Read the forms in the ruled tables of a PDF with a text layer."""
+    """Read the forms in the tables of a PDF with a text layer."""
     p = Path(path)
     grids, no_text = pdf_to_grids(p)
     try:

@@ -45,7 +45,7 @@ table.jx-form td {{
 table.jx-form td.jx-title {{ border: none; font-size: 15pt; font-weight: bold; padding: 2pt 0 1pt 0; }}
 table.jx-form td.jx-subtitle {{ border: none; font-size: 10.5pt; padding: 0 0 5pt 0; }}
 table.jx-form td.jx-heading {{ font-weight: bold; }}
-table.jx-form td.jx-long {{ vertical-align: top; text-align: justify; }}
+table.jx-form td.jx-long {{ vertical-align: top; text-align: left; }}
 table.jx-form td.jx-text-left {{ text-align: left; }}
 table.jx-form td.jx-number, table.jx-form td.jx-percent {{
   font-variant-numeric: tabular-nums; white-space: nowrap;

@@ -1,0 +1,465 @@
+"""What the PDF reader needs from a page, read with PDFium (pypdfium2).
+
+For each page: its characters (text and box) and its ruling lines (the
+horizontal and vertical segments drawn by path objects, thin filled
+rectangles included), all in *view* coordinates: points from the top-left of
+the page as a reader sees it, ``y`` growing downwards (the convention of
+pdfplumber's ``top``/``bottom``).
+
+The view is upright for the text, not only for the page: a page whose text
+runs sideways (``/Rotate 90``, or a landscape table printed turned on a
+portrait page) is turned by the quarter turn that makes its characters
+upright, taken from the characters' own angle (``/Rotate`` decides only when
+the angle cannot be read).
+
+Why PDFium: pdfminer's character parsing in pure Python is the floor of any
+pdfplumber reader (about 6 pages/s here); PDFium parses the page in C and we
+make about one call per character (its box) plus one per drawn object.
+
+PDFium measures every character's glyph outline when it parses a page (for
+boxes we do not use: the *loose* box read here is the advance width by the
+font's ascent and descent). For a font the PDF does not embed it substitutes
+a system font, and outlining a CFF CJK glyph (Noto CJK) per character was
+three quarters of the parsing time; the result also depended on the fonts
+installed. Reading needs no glyph shapes (the text comes from the font's
+encoding and CMaps, the widths from the PDF), so the reader lets PDFium
+substitute a built-in one-glyph TrueType font (a box, for every code point)
+instead: 3× faster on such files, the same characters, and boxes that do not
+depend on the machine. (Substituting *nothing* is faster still but PDFium then
+drops text objects of one character whose glyph is empty, e.g. the grade 优.)
+This is set once per process; jixiao never renders PDFs. A font lookup
+installed by the caller through pypdfium2 is left alone.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# A character: (text, x0, top, x1, bottom, font size) in view coordinates.
+Char = tuple[str, float, float, float, float, float]
+# Ruling segments: horizontal (y, x0, x1), vertical (x, y0, y1), view coordinates.
+HSeg = tuple[float, float, float]
+VSeg = tuple[float, float, float]
+
+# A path whose box is thinner than this (points) is a line, not a rectangle.
+THIN = 2.5
+_SPACES = " \r\n\t\x00\xa0"
+# A gap on a line, as a share of the characters' box height (about 1 em), that can
+# hold a printed space glyph (Noto CJK's space is 0.22 em).
+_SPACE_GAP = 0.15
+# Full-width punctuation draws its glyph in one half of a full-width box, and some
+# fonts give it a narrow box: the blank half is not a space (“一张网”, not “ 一张网 ”).
+FULL_WIDTH_PUNCT = frozenset("“”‘’「」『』（）《》〈〉【】〔〕、，。：；！？…—·")
+
+
+@dataclass(slots=True)
+class PageContent:
+    number: int  # 1-based
+    width: float  # in the view
+    height: float
+    rotation: int  # quarter turns (clockwise) from PDF user space to the view
+    chars: list[Char] = field(default_factory=list)
+    hsegs: list[HSeg] = field(default_factory=list)
+    vsegs: list[VSeg] = field(default_factory=list)
+
+    @property
+    def has_text(self) -> bool:
+        return any(c[0].strip() for c in self.chars)
+
+
+class PdfOpenError(Exception):
+    """The document cannot be opened; ``kind`` is ``password`` or ``damaged``."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        super().__init__(detail)
+        self.kind = kind
+
+
+def _raw():
+    import pypdfium2  # noqa: F401  (initialises the library)
+    import pypdfium2.raw as raw
+
+    return raw
+
+
+_installed = False
+
+
+def _install_box_font() -> None:
+    """Let PDFium substitute the one-glyph box font for every font a PDF does
+    not embed (see the module docstring); once per process, and not when
+    someone installed their own font lookup (pypdfium2's ``PdfSysfontBase``)."""
+    global _installed
+    if _installed:
+        return
+    _installed = True
+    try:
+        from pypdfium2._helpers.sysfontinfo import PdfSysfontBase
+    except ImportError:  # an older pypdfium2: PDFium's own lookup (slower, same text)
+        return
+    if PdfSysfontBase.SINGLETON is not None:
+        return
+    data = _box_font()
+    name = b"JixiaoBox\x00"
+
+    def copy(blob: bytes, buffer, size: int) -> int:
+        if buffer and size >= len(blob):
+            ctypes.memmove(buffer, blob, len(blob))
+        return len(blob)
+
+    class BoxFonts(PdfSysfontBase):
+        def MapFont(self, _, weight, italic, charset, pitch_family, face, exact):
+            return 1
+
+        def GetFont(self, _, face):
+            return 1
+
+        def GetFontData(self, _, font, table, buffer, size):
+            return copy(data, buffer, size) if table == 0 else 0
+
+        def GetFaceName(self, _, font, buffer, size):
+            return copy(name, buffer, size)
+
+        def GetFontCharset(self, _, font):
+            return 1  # DEFAULT_CHARSET
+
+        def DeleteFont(self, _, font):
+            return None
+
+    BoxFonts().setup()
+
+
+def _box_font() -> bytes:
+    """A minimal TrueType font: one glyph, a 1000×1000 box, for every code point."""
+    glyph = struct.pack(">hhhhh", 1, 0, -120, 1000, 880) + struct.pack(">HH", 3, 0) + bytes([1, 1, 1, 1]) \
+        + struct.pack(">hhhh", 0, 1000, 0, -1000) + struct.pack(">hhhh", -120, 0, 1000, 0)
+    glyph += b"\0" * (len(glyph) % 2)
+    name_strs = [(1, "Box"), (4, "Box")]
+    recs, pool = b"", b""
+    for nid, s in name_strs:
+        b = s.encode("utf-16-be")
+        recs += struct.pack(">HHHHHH", 3, 1, 0x409, nid, len(b), len(pool))
+        pool += b
+    sub = struct.pack(">HHIII", 13, 0, 28, 0, 1) + struct.pack(">III", 0, 0x10FFFF, 1)
+    encs = [(0, 4), (3, 1), (3, 10)]
+    cmap = struct.pack(">HH", 0, len(encs)) + b"".join(struct.pack(">HHI", p, e, 4 + 8 * len(encs)) for p, e in encs) + sub
+    tables = {
+        b"cmap": cmap,
+        b"glyf": glyph,
+        b"head": struct.pack(">IIIIHHqqhhhhHHhhh", 0x10000, 0x10000, 0, 0x5F0F3CF5, 0, 1000, 0, 0,
+                             0, -120, 1000, 880, 0, 8, 2, 0, 0),
+        b"hhea": struct.pack(">Ihhh" + "H" + "h" * 11 + "H", 0x10000, 880, -120, 0, 1000, 0, 0, 1000, 1, 0, 0,
+                             0, 0, 0, 0, 0, 2),
+        b"hmtx": struct.pack(">HhHh", 1000, 0, 1000, 0),
+        b"loca": struct.pack(">HHH", 0, 0, len(glyph) // 2),
+        b"maxp": struct.pack(">I" + "H" * 14, 0x10000, 2, 4, 1, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0),
+        b"name": struct.pack(">HHH", 0, len(name_strs), 6 + 12 * len(name_strs)) + recs + pool,
+        b"post": struct.pack(">IiHhIIIII", 0x30000, 0, 0xFF9C, 50, 0, 0, 0, 0, 0),
+    }
+    n = len(tables)
+    es = 1 << (n.bit_length() - 1)
+    head = struct.pack(">IHHHH", 0x10000, n, es * 16, es.bit_length() - 1, n * 16 - es * 16)
+    offset = 12 + 16 * n
+    dirs, body = b"", b""
+    for tag in sorted(tables):
+        data = tables[tag]
+        dirs += struct.pack(">4sIII", tag, 0, offset + len(body), len(data))
+        body += data + b"\0" * (-len(data) % 4)
+    return head + dirs + body
+
+
+def _view(rot: int, box: tuple[float, float, float, float]):
+    """The map from user space to the view for ``rot`` clockwise quarter turns."""
+    x0, y0, x1, y1 = box
+    if rot == 1:
+        return lambda x, y: (y - y0, x - x0)
+    if rot == 2:
+        return lambda x, y: (x1 - x, y - y0)
+    if rot == 3:
+        return lambda x, y: (y1 - y, x1 - x)
+    return lambda x, y: (x - x0, y1 - y)
+
+
+class Document:
+    """An open PDF; iterate :meth:`pages`. Use as a context manager."""
+
+    def __init__(self, path: Path) -> None:
+        raw = _raw()
+        self.raw = raw
+        import pypdfium2 as pdfium
+
+        try:
+            self.pdf = pdfium.PdfDocument(Path(path))
+        except pdfium.PdfiumError as exc:
+            code = getattr(exc, "err_code", None)
+            if code in (raw.FPDF_ERR_PASSWORD, raw.FPDF_ERR_SECURITY):
+                raise PdfOpenError("password", str(exc)) from None
+            raise PdfOpenError("damaged", str(exc)) from None
+        self.n_pages = len(self.pdf)
+
+    def close(self) -> None:
+        self.pdf.close()
+
+    def __enter__(self) -> Document:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def pages(self) -> Iterator[PageContent]:
+        _install_box_font()
+        for i in range(self.n_pages):
+            yield self._page(i)
+
+    # --- one page -------------------------------------------------------------
+
+    def _page(self, i: int) -> PageContent:
+        raw = self.raw
+        page = raw.FPDF_LoadPage(self.pdf.raw, i)
+        if not page:
+            raise RuntimeError(f"page {i + 1} cannot be loaded")
+        tp = None
+        try:
+            r = raw.FS_RECTF()
+            if raw.FPDF_GetPageBoundingBox(page, ctypes.byref(r)):
+                box = (min(r.left, r.right), min(r.bottom, r.top), max(r.left, r.right), max(r.bottom, r.top))
+            else:
+                box = (0.0, 0.0, raw.FPDF_GetPageWidthF(page), raw.FPDF_GetPageHeightF(page))
+            tp = raw.FPDFText_LoadPage(page)
+            n = raw.FPDFText_CountChars(tp) if tp else 0
+            rot = self._text_rotation(tp, n)
+            if rot is None:
+                rot = raw.FPDFPage_GetRotation(page) % 4
+            w, h = box[2] - box[0], box[3] - box[1]
+            out = PageContent(i + 1, h if rot % 2 else w, w if rot % 2 else h, rot)
+            to_view = _view(rot, box)
+            if n:
+                self._page_handle = page
+                out.chars = self._chars(tp, n, to_view, rot, box)
+            self._segments(page, to_view, out)
+            return out
+        finally:
+            if tp:
+                raw.FPDFText_ClosePage(tp)
+            raw.FPDF_ClosePage(page)
+
+    def _text_rotation(self, tp, n: int) -> int | None:
+        """The quarter turn that makes most characters upright (from a sample of
+        their angles), or None when there is no text to tell."""
+        if not n:
+            return None
+        raw = self.raw
+        votes = [0, 0, 0, 0]
+        step = max(1, n // 40)
+        for k in range(0, n, step):
+            a = raw.FPDFText_GetCharAngle(tp, k)
+            if a < 0 or raw.FPDFText_GetUnicode(tp, k) in (32, 13, 10):
+                continue
+            votes[-round(math.degrees(a) / 90) % 4] += 1  # PDFium's angle turns clockwise
+        if not any(votes):
+            return None
+        return max(range(4), key=lambda q: votes[q])
+
+    def _chars(self, tp, n: int, to_view, rot: int, box: tuple) -> list[Char]:
+        raw = self.raw
+        buf = (ctypes.c_ushort * (n + 1))()
+        got = raw.FPDFText_GetText(tp, 0, n, buf)
+        text = bytes(buf)[: 2 * max(got - 1, 0)].decode("utf-16-le", errors="replace")
+        if len(text) != n:  # surrogate pairs or skipped characters: one by one
+            text = "".join(chr(raw.FPDFText_GetUnicode(tp, k) or 0xFFFD) for k in range(n))
+        rect = raw.FS_RECTF()
+        pr = ctypes.byref(rect)
+        loose = raw.FPDFText_GetLooseCharBox
+        size = raw.FPDFText_GetFontSize
+        out: list[Char] = []
+        add = out.append
+        upright = rot == 0  # the common case, without a call per corner
+        x0b, y1b = box[0], box[3]
+        self._next_text: dict | None = None  # text object -> the next one (built on first need)
+        last = -1  # index of the last character kept
+        made_up = False  # PDFium put a space or a line break of its own after ``last``
+        for k in range(n):
+            t = text[k]
+            if t in _SPACES and (t != " " or raw.FPDFText_IsGenerated(tp, k)):
+                made_up = last >= 0
+                continue
+            if not loose(tp, k, pr):
+                continue
+            if upright:
+                ch = (t, rect.left - x0b, y1b - rect.top, rect.right - x0b, y1b - rect.bottom, size(tp, k))
+            else:
+                ax, ay = to_view(rect.left, rect.top)
+                bx, by = to_view(rect.right, rect.bottom)
+                if ax > bx:
+                    ax, bx = bx, ax
+                if ay > by:
+                    ay, by = by, ay
+                ch = (t, ax, ay, bx, by, size(tp, k))
+            if made_up and t != " " and out[-1][0] != " ":
+                # PDFium drops the spaces a PDF prints and makes up its own where it sees
+                # a gap (LibreOffice's autospace between Chinese and digits too: 30人).
+                # Its space is kept where the PDF printed a space glyph as an object of
+                # its own (Chromium: "员 ", "", "3"; "房", "", "U" at a wrap). Wide gaps
+                # without a glyph are judged later, on the line in reading order
+                # (pdf.py ``_line_text``): content order is not always that order.
+                prev = out[-1]
+                h = max(prev[4] - prev[2], ch[4] - ch[2])
+                if abs(ch[2] + ch[4] - prev[2] - prev[4]) < h:
+                    gap = ch[1] - prev[3]
+                    keep = gap >= _SPACE_GAP * h and self._space_glyph_after(tp, last)
+                else:
+                    keep = self._space_glyph_after(tp, last)
+                if keep:
+                    add((" ", prev[3], prev[2], prev[3] + 0.01, prev[4], prev[5]))
+            made_up = False
+            add(ch)
+            last = k
+        return out
+
+    def _space_glyph_after(self, tp, k: int) -> bool:
+        """True when the text object after character ``k``'s (in content order)
+        holds only a space and sits right after ``k`` on its line: a space glyph
+        that PDFium gives no text of its own."""
+        raw = self.raw
+        obj = raw.FPDFText_GetTextObject(tp, k)
+        if not obj:
+            return False
+        if self._next_text is None:
+            self._next_text = self._text_successors(tp)
+        nxt = self._next_text.get(ctypes.cast(obj, ctypes.c_void_p).value)
+        if nxt is None or nxt[0].strip():
+            return False
+        r = raw.FS_RECTF()
+        if not raw.FPDFText_GetLooseCharBox(tp, k, ctypes.byref(r)):
+            return False
+        left, bottom, right, top = nxt[1]
+        lo, hi = min(r.bottom, r.top), max(r.bottom, r.top)
+        # A space glyph has no outline: its bounds are a point on the baseline, just
+        # after the character (upright pages; turned pages are not checked).
+        same_line = lo <= (bottom + top) / 2 <= hi
+        after = left >= max(r.left, r.right) - 0.5 and left - max(r.left, r.right) < hi - lo
+        return same_line and after and right - left < 0.5 * (hi - lo)
+
+    def _text_successors(self, tp) -> dict[int | None, tuple[str, tuple[float, float, float, float]]]:
+        """Each text object of the page -> the text and bounds of the next one in content order."""
+        raw = self.raw
+        page = self._page_handle
+        out: dict[int | None, tuple[str, tuple[float, float, float, float]]] = {}
+        fl = [ctypes.c_float() for _ in range(4)]
+        refs = [ctypes.byref(f) for f in fl]
+        prev = None
+        for j in range(raw.FPDFPage_CountObjects(page)):
+            obj = raw.FPDFPage_GetObject(page, j)
+            if raw.FPDFPageObj_GetType(obj) != raw.FPDF_PAGEOBJ_TEXT:
+                continue
+            size = raw.FPDFTextObj_GetText(obj, tp, None, 0)
+            buf = (ctypes.c_ushort * max(size // 2, 1))()
+            raw.FPDFTextObj_GetText(obj, tp, buf, size)
+            text = bytes(buf).decode("utf-16-le", errors="replace").rstrip("\x00")
+            raw.FPDFPageObj_GetBounds(obj, *refs)
+            if prev is not None:
+                out[prev] = (text, tuple(f.value for f in fl))
+            prev = ctypes.cast(obj, ctypes.c_void_p).value
+        return out
+
+    def _segments(self, page, to_view, out: PageContent) -> None:
+        raw = self.raw
+        fl = [ctypes.c_float() for _ in range(4)]
+        refs = [ctypes.byref(f) for f in fl]
+        fill = ctypes.c_int()
+        stroke = ctypes.c_int()
+        fill_ref, stroke_ref = ctypes.byref(fill), ctypes.byref(stroke)
+        hs, vs = out.hsegs, out.vsegs
+
+        def add_box(x0: float, y0: float, x1: float, y1: float, rect: bool) -> None:
+            (ax, ay), (bx, by) = to_view(x0, y0), to_view(x1, y1)
+            ax, bx = min(ax, bx), max(ax, bx)
+            ay, by = min(ay, by), max(ay, by)
+            if by - ay <= THIN and bx - ax > THIN:
+                hs.append(((ay + by) / 2, ax, bx))
+            elif bx - ax <= THIN and by - ay > THIN:
+                vs.append(((ax + bx) / 2, ay, by))
+            elif rect and bx - ax > THIN and by - ay > THIN:
+                hs.append((ay, ax, bx))
+                hs.append((by, ax, bx))
+                vs.append((ax, ay, by))
+                vs.append((bx, ay, by))
+
+        def walk(get, count: int, matrix) -> None:
+            for k in range(count):
+                obj = get(k)
+                typ = raw.FPDFPageObj_GetType(obj)
+                if typ == raw.FPDF_PAGEOBJ_FORM:
+                    m = raw.FS_MATRIX()
+                    raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(m))
+                    inner = (m.a, m.b, m.c, m.d, m.e, m.f)
+                    walk(lambda j, o=obj: raw.FPDFFormObj_GetObject(o, j), raw.FPDFFormObj_CountObjects(obj),
+                         _compose(inner, matrix) if matrix else inner)
+                    continue
+                if typ != raw.FPDF_PAGEOBJ_PATH:
+                    continue
+                if not raw.FPDFPageObj_GetBounds(obj, *refs):
+                    continue
+                x0, y0, x1, y1 = (f.value for f in fl)
+                if matrix:
+                    x0, y0, x1, y1 = _map_box(matrix, x0, y0, x1, y1)
+                if x1 - x0 <= THIN or y1 - y0 <= THIN:
+                    add_box(x0, y0, x1, y1, False)  # a line, or a thin filled rectangle
+                    continue
+                raw.FPDFPath_GetDrawMode(obj, fill_ref, stroke_ref)
+                if not stroke.value:
+                    continue  # a shaded area, not a border
+                n_seg = raw.FPDFPath_CountSegments(obj)
+                if 4 <= n_seg <= 5:
+                    add_box(x0, y0, x1, y1, True)  # a rectangle (``re``, or four sides)
+                else:
+                    self._path_lines(obj, n_seg, matrix, add_box)
+
+        walk(lambda k: raw.FPDFPage_GetObject(page, k), raw.FPDFPage_CountObjects(page), None)
+
+    def _path_lines(self, obj, n_seg: int, matrix, add_box) -> None:
+        """The straight axis-aligned pieces of a path with many segments (a
+        whole grid drawn as one path)."""
+        raw = self.raw
+        m = raw.FS_MATRIX()
+        raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(m))
+        own = (m.a, m.b, m.c, m.d, m.e, m.f)
+        full = _compose(own, matrix) if matrix else own
+        x, y = ctypes.c_float(), ctypes.c_float()
+        px = py = sx = sy = None
+        for k in range(n_seg):
+            seg = raw.FPDFPath_GetPathSegment(obj, k)
+            raw.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
+            qx, qy = _apply(full, x.value, y.value)
+            typ = raw.FPDFPathSegment_GetType(seg)
+            if typ == raw.FPDF_SEGMENT_MOVETO:
+                sx, sy = qx, qy
+            elif typ == raw.FPDF_SEGMENT_LINETO and px is not None:
+                add_box(min(px, qx), min(py, qy), max(px, qx), max(py, qy), False)
+            if raw.FPDFPathSegment_GetClose(seg) and sx is not None:
+                add_box(min(qx, sx), min(qy, sy), max(qx, sx), max(qy, sy), False)
+            px, py = qx, qy
+
+
+def _apply(m, x: float, y: float) -> tuple[float, float]:
+    a, b, c, d, e, f = m
+    return a * x + c * y + e, b * x + d * y + f
+
+
+def _compose(inner, outer):
+    """``inner`` then ``outer`` (PDF row-vector convention)."""
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _map_box(m, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+    pts = [_apply(m, x, y) for x in (x0, x1) for y in (y0, y1)]
+    xs = [p[0] for p in pts]
+    ys = [p[1] for p in pts]
+    return min(xs), min(ys), max(xs), max(ys)

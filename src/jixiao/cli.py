@@ -533,6 +533,12 @@ def schema_cmd():
     sys.stdout.write(json.dumps(form_json_schema(), ensure_ascii=False, indent=2) + "\n")
 
 
+# The web app's commands (jixiao serve, jixiao users ...) live with the web app.
+from .web.cli import register as _register_web  # noqa: E402
+
+_register_web(app)
+
+
 def main() -> None:  # console-script entry point
     app()
 

@@ -150,7 +150,7 @@ class Browser:
         """A Playwright page in a new offline context of this browser (tests drive
         the HTML report with it); closed with the browser."""
         self.start()
-        ctx = self._browser.new_context(offline=True, **context_options)
+        ctx = self._browser.new_context(**{"offline": True, **context_options})  # offline=False for localhost
         return ctx.new_page()
 
     def html_to_pdf(self, html: str, out_path: str | Path, *, landscape: bool = False) -> Path:

@@ -1,0 +1,646 @@
+"""The query API the web layer calls. The role scope lives in :func:`scope_clause`:
+
+- 填报单位 (``unit``): the forms of its own unit (and department, when the user has one);
+- 主管部门 (``department``): every unit of its department;
+- 财政 (``finance``) and ``admin``: everything.
+
+Every query on forms or findings goes through it, so a route cannot forget it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import tempfile
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, delete, false, func, select, true
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session as DbSession
+
+from ..model import Form
+from .db import open_database
+from .keys import department_key, project_key, unit_key
+from .models import (
+    ROLES, AuditEntry, FindingRow, FormRow, IndicatorRow, ReviewDecision, Session, StoredFile, User, utcnow,
+)
+from .passwords import hash_password, verify_password
+from .sniff import SUFFIX, UnsupportedContent, sniff_kind
+
+UNIT_TO_WAN = {"万元": Decimal(1), "元": Decimal("0.0001"), "千元": Decimal("0.1"), "亿元": Decimal(10000)}
+SESSION_HOURS = 12
+PAGE_SIZES = (20, 50, 100, 200)
+
+
+class StoreError(ValueError):
+    """A request the store refuses (Chinese message)."""
+
+
+class UploadTooLarge(StoreError):
+    pass
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int = 20 * 1024 * 1024  # one uploaded file
+    max_files: int = 50  # files in one request
+
+    @property
+    def max_request_bytes(self) -> int:
+        return self.max_file_bytes * self.max_files + 1024 * 1024
+
+
+@dataclass
+class FileResult:
+    """What became of one uploaded file (shown per file on the upload page)."""
+
+    filename: str
+    status: str  # read, duplicate, not_project_form, unreadable, rejected, too_large
+    message: str = ""
+    kind: str | None = None
+    sha256: str | None = None
+    size: int = 0
+    file_id: int | None = None
+    n_forms: int = 0
+    n_skipped: int = 0
+    n_warnings: int = 0
+    n_findings: int = 0
+    form_ids: list[int] = field(default_factory=list)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Filters:
+    year: int | None = None
+    department: str | None = None
+    unit: str | None = None
+    grade: str | None = None
+    has_errors: bool | None = None
+    code: str | None = None
+    severity: str | None = None
+    category: str | None = None
+    q: str | None = None
+    form_id: int | None = None
+
+    def active(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v not in (None, "")}
+
+
+def scope_clause(user: User, dept_col: Any, unit_col: Any) -> ColumnElement[bool]:
+    """The rows ``user`` may see, for a table with department and unit columns."""
+    if not user.active or user.role not in ROLES:
+        return false()
+    if user.role in ("finance", "admin"):
+        return true()
+    if user.role == "department":
+        return dept_col == department_key(user.department) if user.department else false()
+    if not user.unit:
+        return false()
+    cond = unit_col == unit_key(user.unit)
+    return and_(cond, dept_col == department_key(user.department)) if user.department else cond
+
+
+def in_scope(user: User, department: str, unit: str) -> bool:
+    """:func:`scope_clause` for values in Python (forms being uploaded)."""
+    if not user.active or user.role not in ROLES:
+        return False
+    if user.role in ("finance", "admin"):
+        return True
+    if user.role == "department":
+        return bool(user.department) and department_key(department) == department_key(user.department)
+    if not user.unit or unit_key(unit) != unit_key(user.unit):
+        return False
+    return not user.department or department_key(department) == department_key(user.department)
+
+
+def _q(d: Decimal | None, places: str = "0.0001") -> Decimal | None:
+    return None if d is None else Decimal(d).quantize(Decimal(places))
+
+
+def _wan(unit: str, v: Decimal | None) -> Decimal | None:
+    k = UNIT_TO_WAN.get(unit)
+    return None if k is None or v is None else _q(v * k)
+
+
+class Store:
+    def __init__(self, url: str, *, rulebook: str = "national", limits: Limits | None = None):
+        from ..scoring import load_rulebook
+
+        self.url = url
+        self.engine, self.Session = open_database(url)
+        self.rulebook_name = rulebook
+        self.rulebook = load_rulebook(rulebook)
+        self.limits = limits or Limits()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ---- users -------------------------------------------------------------------------------
+
+    def add_user(self, username: str, password: str, role: str, *, unit: str = "", department: str = "",
+                 display_name: str = "", actor: str = "cli") -> User:
+        username = username.strip()
+        if not username or len(username) > 64:
+            raise StoreError("用户名不能为空，且不超过 64 个字符")
+        if role not in ROLES:
+            raise StoreError(f"角色必须是 {', '.join(ROLES)} 之一")
+        if len(password) < 8:
+            raise StoreError("密码至少 8 个字符")
+        if role == "unit" and not unit.strip():
+            raise StoreError("填报单位用户必须给出实施单位（--unit）")
+        if role == "department" and not department.strip():
+            raise StoreError("主管部门用户必须给出主管部门（--department）")
+        user = User(username=username, password_hash=hash_password(password), role=role,
+                    unit=unit_key(unit), department=department_key(department),
+                    display_name=display_name or username, active=True)
+        with self.Session() as s:
+            s.add(user)
+            try:
+                s.flush()
+            except IntegrityError:
+                raise StoreError(f"用户 {username} 已存在") from None
+            s.add(AuditEntry(username=actor, action="user_add", target=username, detail={"role": role}))
+            s.commit()
+        return user
+
+    def list_users(self) -> list[User]:
+        with self.Session() as s:
+            return list(s.scalars(select(User).order_by(User.id)))
+
+    def get_user(self, username: str) -> User | None:
+        with self.Session() as s:
+            return s.scalar(select(User).where(User.username == username))
+
+    def set_active(self, username: str, active: bool, *, actor: str = "cli") -> None:
+        with self.Session() as s:
+            user = s.scalar(select(User).where(User.username == username))
+            if user is None:
+                raise StoreError(f"没有用户 {username}")
+            user.active = active
+            if not active:
+                s.execute(delete(Session).where(Session.user_id == user.id))
+            s.add(AuditEntry(username=actor, action="user_enable" if active else "user_disable", target=username))
+            s.commit()
+
+    def authenticate(self, username: str, password: str, *, ip: str = "") -> User | None:
+        with self.Session() as s:
+            user = s.scalar(select(User).where(User.username == username))
+            ok = verify_password(user.password_hash if user else None, password)
+            ok = ok and user is not None and user.active
+            s.add(AuditEntry(user_id=user.id if user else None, username=username[:64],
+                             action="login" if ok else "login_failed", ip=ip))
+            s.commit()
+            return user if ok else None
+
+    # ---- sessions ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _token_hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    def create_session(self, user: User) -> tuple[str, str]:
+        """A new login: (cookie token, CSRF token)."""
+        token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        with self.Session() as s:
+            s.add(Session(token_hash=self._token_hash(token), user_id=user.id, csrf_token=csrf,
+                          expires_at=utcnow() + timedelta(hours=SESSION_HOURS)))
+            s.execute(delete(Session).where(Session.expires_at < utcnow()))
+            s.commit()
+        return token, csrf
+
+    def session_user(self, token: str | None) -> tuple[User, str] | None:
+        """(user, CSRF token) of a live session, else None."""
+        if not token or len(token) > 128:
+            return None
+        with self.Session() as s:
+            row = s.get(Session, self._token_hash(token))
+            if row is None:
+                return None
+            expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=timezone.utc)
+            user = s.get(User, row.user_id)
+            if expires < utcnow() or user is None or not user.active:
+                return None
+            return user, row.csrf_token
+
+    def end_session(self, token: str | None) -> None:
+        if token:
+            with self.Session() as s:
+                s.execute(delete(Session).where(Session.token_hash == self._token_hash(token)))
+                s.commit()
+
+    # ---- audit -------------------------------------------------------------------------------
+
+    def audit(self, user: User | None, action: str, target: str = "", detail: dict | None = None,
+              ip: str = "") -> None:
+        with self.Session() as s:
+            s.add(AuditEntry(user_id=user.id if user else None, username=user.username if user else "",
+                             action=action, target=target[:255], detail=detail or {}, ip=ip[:64]))
+            s.commit()
+
+    def audit_log(self, limit: int = 200) -> list[AuditEntry]:
+        with self.Session() as s:
+            return list(s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)))
+
+    # ---- upload ------------------------------------------------------------------------------
+
+    def add_file(self, data: bytes, filename: str, user: User) -> FileResult:
+        """Store one uploaded file, read it with :func:`jixiao.ingest.read_forms`, review its forms
+        (one batch per file) and keep forms, indicator rows and findings. The same bytes uploaded
+        again are not stored twice."""
+        from ..checks import ReviewConfig, Reviewer
+        from ..ingest import NotProjectFormError, ReadError, read_forms
+
+        name = _display_name(filename)
+        res = FileResult(filename=name, status="read", size=len(data))
+        if len(data) > self.limits.max_file_bytes:
+            res.status = "too_large"
+            res.message = (f"文件过大（{len(data) / 1048576:.1f} MB），超过单个文件上限 "
+                           f"{self.limits.max_file_bytes / 1048576:.0f} MB，未保存")
+            return res
+        res.sha256 = sha = hashlib.sha256(data).hexdigest()
+        with self.Session() as s:
+            old = s.scalar(select(StoredFile).where(StoredFile.sha256 == sha))
+            if old is not None and old.n_skipped == 0:
+                return self._duplicate(s, old, res, user)
+            old_id = old.id if old is not None else None
+            stored = set(s.scalars(select(FormRow.index_in_file).where(FormRow.file_id == old_id))) if old else set()
+        try:
+            res.kind = kind = sniff_kind(data, name)
+        except UnsupportedContent as exc:
+            res.status, res.message = "rejected", f"{exc}，未保存"
+            return res
+        forms: list[Form] = []
+        status, error_kind, message = "read", None, ""
+        with tempfile.TemporaryDirectory(prefix="jixiao-upload-") as tmp:
+            path = Path(tmp) / f"upload{SUFFIX[kind]}"  # never the uploaded name
+            path.write_bytes(data)
+            try:
+                for form in read_forms(path, max_bytes=self.limits.max_file_bytes):
+                    forms.append(form.model_copy(update={"source": form.source.model_copy(update={"file": name})}))
+            except NotProjectFormError as exc:
+                status, error_kind, message = "not_project_form", exc.kind, exc.reason
+            except ReadError as exc:
+                status, error_kind, message = "unreadable", exc.kind, exc.reason
+            except Exception as exc:  # a reader bug: say so for this file, keep the server up
+                status, error_kind = "unreadable", "reader_bug"
+                message = f"读取时发生程序错误（{type(exc).__name__}），请报告此问题"
+        if status == "read" and not forms:
+            status, error_kind, message = "unreadable", "no_form", "文件中没有找到项目支出绩效自评表"
+        # Forms outside the uploader's scope are not stored; a later upload of the same file by
+        # someone whose scope covers them adds them to the same file row.
+        kept = [(i, f) for i, f in enumerate(forms)
+                if i not in stored and in_scope(user, f.department, f.implementing_unit)]
+        skipped = sum(1 for i, f in enumerate(forms) if i not in stored) - len(kept)
+        if old_id is not None and not kept:
+            with self.Session() as s:
+                return self._duplicate(s, s.get(StoredFile, old_id), res, user)
+        res.n_skipped = skipped
+        rb = self.rulebook
+        reviewer = Reviewer(rb, ReviewConfig.build(rb), keep_indicator_rows=True)
+        for _, f in kept:
+            reviewer.add(f)
+        review = reviewer.finish()
+        with self.Session() as s:
+            if old_id is not None:
+                row = s.get(StoredFile, old_id)
+                row.n_forms += len(kept)
+                row.n_skipped = skipped
+            else:
+                row = StoredFile(sha256=sha, size=len(data), kind=kind, filename=name, content=data,
+                                 uploader_id=user.id, status=status, error_kind=error_kind, message=message,
+                                 rulebook=rb.name, n_forms=len(kept), n_skipped=skipped)
+                s.add(row)
+            try:
+                s.flush()
+            except IntegrityError:  # the same file uploaded at the same moment by someone else
+                s.rollback()
+                old = s.scalar(select(StoredFile).where(StoredFile.sha256 == sha))
+                return self._duplicate(s, old, res, user)
+            ids = self._store_review(s, row, kept, review)
+            s.add(AuditEntry(user_id=user.id, username=user.username, action="upload", target=name[:255],
+                             detail={"file_id": row.id, "sha256": sha, "status": status, "forms": len(kept),
+                                     "skipped": skipped, "added_to_existing": old_id is not None}))
+            s.commit()
+            res.file_id = row.id
+        res.status, res.message = status, message
+        res.n_forms, res.form_ids = len(kept), ids
+        res.n_warnings = sum(len(f.warnings) for _, f in kept)
+        res.n_findings = len(review.findings)
+        if skipped:
+            res.message = (res.message + "；" if res.message else "") + f"{skipped} 张表不属于您的单位或部门，未保存"
+        return res
+
+    def _duplicate(self, s: DbSession, old: StoredFile, res: FileResult, user: User) -> FileResult:
+        res.status, res.file_id, res.kind = "duplicate", old.id, old.kind
+        ids = list(s.scalars(select(FormRow.id).where(FormRow.file_id == old.id,
+                                                      scope_clause(user, FormRow.department, FormRow.unit))
+                             .order_by(FormRow.index_in_file)))
+        res.form_ids, res.n_forms = ids, len(ids)
+        res.message = f"同一文件已于 {old.uploaded_at:%Y-%m-%d %H:%M} 上传过，未重复保存"
+        if old.status != "read":
+            res.message += f"（当时的结果：{old.message}）"
+        return res
+
+    def _store_review(self, s: DbSession, file: StoredFile, forms: list[tuple[int, Form]], review: Any) -> list[int]:
+        rows: list[FormRow] = []
+        for (i, form), rec in zip(forms, review.forms):
+            fu = form.funds_unit
+            rate = rec.rate_recomputed if rec.rate_recomputed is not None else rec.rate_reported
+            row = FormRow(
+                file_id=file.id, index_in_file=i, data=form.to_json_dict(), rulebook=review.rulebook,
+                year=form.year, department=department_key(form.department), unit=unit_key(form.implementing_unit),
+                project_name=form.project_name[:500], project_key=project_key(form.project_name, form.implementing_unit),
+                funds_unit=fu[:8], initial_budget=_q(form.funds.initial_budget),
+                adjusted_budget=_q(form.funds.adjusted_budget), executed=_q(form.funds.executed),
+                budget_wan=_wan(fu, form.funds.adjusted_budget), initial_wan=_wan(fu, form.funds.initial_budget),
+                executed_wan=_wan(fu, form.funds.executed), rate=_q(rate), rate_reported=_q(rec.rate_reported),
+                rate_recomputed=_q(rec.rate_recomputed), total_reported=_q(rec.total_reported),
+                total_recomputed=_q(rec.total_recomputed), grade_reported=rec.grade_reported,
+                grade_recomputed=rec.grade_recomputed,
+                confidence=form.confidence.level if form.confidence is not None else None,
+                complete=form.complete, has_errors=rec.findings.get("error", 0) > 0,
+                n_errors=rec.findings.get("error", 0), n_warnings=rec.findings.get("warning", 0),
+                n_infos=rec.findings.get("info", 0), n_indicators=len(form.indicators))
+            rows.append(row)
+        s.add_all(rows)
+        s.flush()
+        for r in review.indicator_rows or ():
+            s.add(IndicatorRow(form_id=rows[r["form_index"]].id, row=r["row"] - 1, level1=r["level1"],
+                               level2=r["level2"], name=r["name"], target=r["target"], actual=r["actual"],
+                               weight=_q(r["weight"]), score=_q(r["score"]), recomputed=_q(r["recomputed"]),
+                               rule=r["rule"] or "", deviation=r["deviation"]))
+        depts = {r.department for r in rows}
+        units = {r.unit for r in rows}
+        years = {r.year for r in rows}
+        for f in review.findings:
+            d = f.to_json_dict()
+            owner = rows[f.form_index] if f.form_index is not None else None
+            s.add(FindingRow(
+                form_id=owner.id if owner else None, file_id=file.id, code=f.code, name=f.name,
+                severity=f.severity, category=f.category, field=f.field[:128], message=f.message, hint=f.hint,
+                project_name=f.project_name[:500], location=d["location"], evidence=d["evidence"],
+                year=owner.year if owner else (next(iter(years)) if len(years) == 1 else None),
+                department=owner.department if owner else (next(iter(depts)) if len(depts) == 1 else ""),
+                unit=owner.unit if owner else (next(iter(units)) if len(units) == 1 else "")))
+        return [r.id for r in rows]
+
+    # ---- queries (all scoped) ----------------------------------------------------------------
+
+    def _forms_where(self, user: User, f: Filters) -> list[ColumnElement[bool]]:
+        w: list[ColumnElement[bool]] = [scope_clause(user, FormRow.department, FormRow.unit)]
+        if f.year is not None:
+            w.append(FormRow.year == f.year)
+        if f.department:
+            w.append(FormRow.department == department_key(f.department))
+        if f.unit:
+            w.append(FormRow.unit == unit_key(f.unit))
+        if f.grade:
+            w.append(FormRow.grade_reported == f.grade)
+        if f.has_errors is not None:
+            w.append(FormRow.has_errors == f.has_errors)
+        if f.q:
+            w.append(FormRow.project_name.contains(f.q, autoescape=True))
+        if f.code:
+            w.append(select(FindingRow.id).where(FindingRow.form_id == FormRow.id,
+                                                  FindingRow.code == f.code.upper()).exists())
+        return w
+
+    def _findings_where(self, user: User, f: Filters) -> list[ColumnElement[bool]]:
+        w: list[ColumnElement[bool]] = [scope_clause(user, FindingRow.department, FindingRow.unit)]
+        if f.year is not None:
+            w.append(FindingRow.year == f.year)
+        if f.department:
+            w.append(FindingRow.department == department_key(f.department))
+        if f.unit:
+            w.append(FindingRow.unit == unit_key(f.unit))
+        if f.code:
+            w.append(FindingRow.code == f.code.upper())
+        if f.severity:
+            w.append(FindingRow.severity == f.severity)
+        if f.category:
+            w.append(FindingRow.category == f.category)
+        if f.form_id is not None:
+            w.append(FindingRow.form_id == f.form_id)
+        if f.q:
+            w.append(FindingRow.project_name.contains(f.q, autoescape=True))
+        return w
+
+    def filter_options(self, user: User) -> dict[str, list]:
+        """Years, departments, units, grades and codes the user can filter on."""
+        sc = scope_clause(user, FormRow.department, FormRow.unit)
+        fsc = scope_clause(user, FindingRow.department, FindingRow.unit)
+        with self.Session() as s:
+            return {
+                "years": sorted((y for y in s.scalars(select(FormRow.year).where(sc).distinct()) if y is not None),
+                                reverse=True),
+                "departments": sorted(d for d in s.scalars(select(FormRow.department).where(sc).distinct()) if d),
+                "units": sorted(u for u in s.scalars(select(FormRow.unit).where(sc).distinct()) if u),
+                "grades": sorted(g for g in s.scalars(select(FormRow.grade_reported).where(sc).distinct()) if g),
+                "codes": sorted(s.scalars(select(FindingRow.code).where(fsc).distinct())),
+            }
+
+    SORTS = {"id": FormRow.id, "project_name": FormRow.project_name, "year": FormRow.year, "unit": FormRow.unit,
+             "department": FormRow.department, "budget": FormRow.budget_wan, "executed": FormRow.executed_wan,
+             "rate": FormRow.rate, "total_reported": FormRow.total_reported,
+             "total_recomputed": FormRow.total_recomputed, "grade": FormRow.grade_reported,
+             "errors": FormRow.n_errors, "warnings": FormRow.n_warnings}
+
+    def list_forms(self, user: User, f: Filters, *, sort: str = "id", desc: bool = False, page: int = 1,
+                   per_page: int = 50) -> tuple[list[FormRow], int]:
+        col = self.SORTS.get(sort, FormRow.id)
+        order = [col.desc() if desc else col.asc(), FormRow.id.asc()]
+        where = self._forms_where(user, f)
+        with self.Session() as s:
+            total = s.scalar(select(func.count(FormRow.id)).where(*where)) or 0
+            rows = s.scalars(select(FormRow).where(*where).order_by(*order)
+                             .offset((page - 1) * per_page).limit(per_page)).all()
+            for r in rows:  # the list does not need the JSON; keep it out of the response objects
+                s.expunge(r)
+            return list(rows), total
+
+    def get_form(self, form_id: int) -> FormRow | None:
+        """A form without the scope: the caller checks :meth:`can_see` (403 rather than 404)."""
+        with self.Session() as s:
+            row = s.get(FormRow, form_id)
+            if row is not None:
+                _ = row.file.filename  # load the file's name (not its content)
+            return row
+
+    def can_see(self, user: User, row: FormRow) -> bool:
+        return in_scope(user, row.department, row.unit)
+
+    def form_details(self, row: FormRow) -> dict[str, Any]:
+        with self.Session() as s:
+            findings = list(s.scalars(select(FindingRow).where(FindingRow.form_id == row.id)
+                                      .order_by(FindingRow.id)))
+            indicators = list(s.scalars(select(IndicatorRow).where(IndicatorRow.form_id == row.id)
+                                        .order_by(IndicatorRow.row)))
+            file = s.get(StoredFile, row.file_id)
+            file_info = {"id": file.id, "filename": file.filename, "kind": file.kind, "sha256": file.sha256,
+                         "size": file.size, "uploaded_at": file.uploaded_at} if file else None
+            batch = list(s.scalars(select(FindingRow).where(FindingRow.file_id == row.file_id,
+                                                            FindingRow.form_id.is_(None))))
+        return {"findings": findings, "indicators": indicators, "file": file_info, "batch_findings": batch}
+
+    def list_findings(self, user: User, f: Filters, *, page: int = 1, per_page: int = 50,
+                      limit: int | None = None) -> tuple[list[FindingRow], int]:
+        where = self._findings_where(user, f)
+        sev = case({"error": 0, "warning": 1, "info": 2}, value=FindingRow.severity, else_=3)
+        with self.Session() as s:
+            total = s.scalar(select(func.count(FindingRow.id)).where(*where)) or 0
+            q: Select = select(FindingRow).where(*where).order_by(sev, FindingRow.code, FindingRow.id)
+            q = q.limit(limit) if limit is not None else q.offset((page - 1) * per_page).limit(per_page)
+            return list(s.scalars(q)), total
+
+    def dashboard(self, user: User, f: Filters) -> dict[str, Any]:
+        fw = self._forms_where(user, Filters(year=f.year, department=f.department, unit=f.unit))
+        gw = self._findings_where(user, Filters(year=f.year, department=f.department, unit=f.unit))
+        both = and_(FormRow.budget_wan.isnot(None), FormRow.executed_wan.isnot(None))
+        with self.Session() as s:
+            n, n_err, n_incomplete, n_low = s.execute(select(
+                func.count(FormRow.id), func.sum(case((FormRow.has_errors, 1), else_=0)),
+                func.sum(case((FormRow.complete, 0), else_=1)),
+                func.sum(case((FormRow.confidence == "low", 1), else_=0))).where(*fw)).one()
+            initial, budget, executed = s.execute(select(
+                func.sum(FormRow.initial_wan), func.sum(FormRow.budget_wan),
+                func.sum(FormRow.executed_wan)).where(*fw, both)).one()
+            mean_rep, mean_rec = s.execute(select(func.avg(FormRow.total_reported),
+                                                  func.avg(FormRow.total_recomputed)).where(*fw)).one()
+            grades = dict(s.execute(select(FormRow.grade_reported, func.count()).where(*fw)
+                                    .group_by(FormRow.grade_reported)).all())
+            grades_rec = dict(s.execute(select(FormRow.grade_recomputed, func.count()).where(*fw)
+                                        .group_by(FormRow.grade_recomputed)).all())
+            by_sev = dict(s.execute(select(FindingRow.severity, func.count()).where(*gw)
+                                    .group_by(FindingRow.severity)).all())
+            by_code_sev = s.execute(select(FindingRow.code, FindingRow.severity, func.count()).where(*gw)
+                                    .group_by(FindingRow.code, FindingRow.severity)).all()
+            lowest = s.execute(select(FormRow.id, FormRow.project_name, FormRow.rate).where(*fw, FormRow.rate.isnot(None))
+                               .order_by(FormRow.rate.asc(), FormRow.id).limit(60)).all()
+            n_rate = s.scalar(select(func.count(FormRow.id)).where(*fw, FormRow.rate.isnot(None))) or 0
+            totals = s.execute(select(FormRow.total_reported, FormRow.total_recomputed).where(*fw)).all()
+            adjust = func.abs(func.coalesce(FormRow.budget_wan, 0) - func.coalesce(FormRow.initial_wan, 0))
+            changed = s.execute(select(FormRow.id, FormRow.project_name, FormRow.initial_wan, FormRow.budget_wan)
+                                .where(*fw, FormRow.budget_wan.isnot(None))
+                                .order_by(adjust.desc(), FormRow.id).limit(60)).all()
+        by_code: dict[str, Counter] = {}
+        for code, sev, c in by_code_sev:
+            by_code.setdefault(code, Counter())[sev] += c
+        rate = (Decimal(executed) / Decimal(budget) * 100) if budget else None
+        return {
+            "forms": n or 0, "forms_with_errors": n_err or 0, "incomplete_forms": n_incomplete or 0,
+            "low_confidence_forms": n_low or 0, "funds_unit": "万元",
+            "initial_budget": _q(initial, "0.01"), "adjusted_budget": _q(budget, "0.01"),
+            "executed": _q(executed, "0.01"), "weighted_rate": _q(rate, "0.01"),
+            "total_reported_mean": _q(mean_rep, "0.01"), "total_recomputed_mean": _q(mean_rec, "0.01"),
+            "grades": {(g or "（无）"): c for g, c in grades.items()},
+            "grades_recomputed": {(g or "（无）"): c for g, c in grades_rec.items()},
+            "findings": sum(by_sev.values()),
+            "findings_by_severity": {k: by_sev.get(k, 0) for k in ("error", "warning", "info")},
+            "findings_by_code": {c: dict(v) for c, v in sorted(by_code.items())},
+            "_lowest_rates": [(i, p, r) for i, p, r in lowest], "_forms_with_rate": n_rate,
+            "_totals": totals, "_budget_changes": [(i, p, a, b) for i, p, a, b in changed],
+        }
+
+    def project(self, user: User, key: str) -> list[FormRow]:
+        """The forms of one project (same unit and name without years), oldest year first."""
+        with self.Session() as s:
+            rows = s.scalars(select(FormRow).where(FormRow.project_key == key,
+                                                   scope_clause(user, FormRow.department, FormRow.unit))
+                             .order_by(FormRow.year.asc().nulls_last(), FormRow.id)).all()
+            return list(rows)
+
+    def project_exists(self, key: str) -> bool:
+        with self.Session() as s:
+            return s.scalar(select(func.count(FormRow.id)).where(FormRow.project_key == key)) > 0
+
+    def indicators_of(self, form_ids: list[int]) -> dict[int, list[IndicatorRow]]:
+        out: dict[int, list[IndicatorRow]] = {i: [] for i in form_ids}
+        with self.Session() as s:
+            for r in s.scalars(select(IndicatorRow).where(IndicatorRow.form_id.in_(form_ids))
+                               .order_by(IndicatorRow.form_id, IndicatorRow.row)):
+                out[r.form_id].append(r)
+        return out
+
+    def list_files(self, user: User, limit: int = 100) -> list[dict[str, Any]]:
+        """Uploads the user may see: their own, and every file with a form in their scope."""
+        visible = select(FormRow.file_id).where(scope_clause(user, FormRow.department, FormRow.unit))
+        cond = true() if user.role in ("finance", "admin") else (
+            (StoredFile.uploader_id == user.id) | StoredFile.id.in_(visible))
+        with self.Session() as s:
+            q = select(StoredFile.id, StoredFile.filename, StoredFile.kind, StoredFile.size, StoredFile.sha256,
+                       StoredFile.status, StoredFile.message, StoredFile.n_forms, StoredFile.uploaded_at,
+                       User.username).outerjoin(User, User.id == StoredFile.uploader_id).where(cond)
+            return [dict(r._mapping) for r in s.execute(q.order_by(StoredFile.id.desc()).limit(limit))]
+
+    def file_content(self, user: User, file_id: int) -> tuple[str, str, bytes] | None:
+        """(name, kind, bytes) of a file the user may see; None when it does not exist.
+        Raises PermissionError when it exists but is outside the user's scope."""
+        with self.Session() as s:
+            f = s.get(StoredFile, file_id)
+            if f is None:
+                return None
+            if user.role not in ("finance", "admin") and f.uploader_id != user.id:
+                seen = s.scalar(select(func.count(FormRow.id)).where(
+                    FormRow.file_id == file_id, scope_clause(user, FormRow.department, FormRow.unit)))
+                if not seen:
+                    raise PermissionError(file_id)
+            return f.filename, f.kind, f.content
+
+    def review_of(self, user: User, f: Filters, limit: int = 100_000):
+        """The filtered findings (and their forms) as a :class:`jixiao.checks.Review`, for the
+        library's XLSX/CSV writers."""
+        from ..checks import Finding, FormRecord, Review, ReviewConfig
+
+        findings, _ = self.list_findings(user, f, limit=limit)
+        ids = sorted({x.form_id for x in findings if x.form_id is not None})
+        with self.Session() as s:
+            forms = list(s.scalars(select(FormRow).where(FormRow.id.in_(ids)).order_by(FormRow.id))) if ids else []
+            files = dict(s.execute(select(StoredFile.id, StoredFile.filename)
+                                   .where(StoredFile.id.in_({x.file_id for x in findings}))).all()) if findings else {}
+        review = Review(rulebook=self.rulebook_name, config=ReviewConfig.build(self.rulebook))
+        for r in forms:
+            d = r.data
+            rec = FormRecord(
+                index=r.id, project_name=r.project_name, department=d.get("department", ""),
+                implementing_unit=d.get("implementing_unit", ""), year=r.year, file=files.get(r.file_id, ""),
+                line=(d.get("source") or {}).get("line"), funds_unit=r.funds_unit, initial_budget=r.initial_budget,
+                adjusted_budget=r.adjusted_budget, executed=r.executed, rate_reported=r.rate_reported,
+                rate_recomputed=r.rate_recomputed, budget_score_reported=None, budget_score_recomputed=None,
+                total_reported=r.total_reported, total_recomputed=r.total_recomputed,
+                grade_reported=r.grade_reported, grade_recomputed=r.grade_recomputed, complete=r.complete,
+                warnings=d.get("warnings", []), n_indicators=r.n_indicators,
+                confidence=d.get("confidence"))
+            rec.findings.update({"error": r.n_errors, "warning": r.n_warnings, "info": r.n_infos})
+            review.forms.append(rec)
+        for x in findings:
+            review.findings.append(Finding(
+                code=x.code, name=x.name, severity=x.severity, category=x.category, message=x.message,
+                hint=x.hint, project_name=x.project_name, file=files.get(x.file_id, ""), form_index=x.form_id,
+                field=x.field, location=x.location, evidence=x.evidence or {}))
+        return review
+
+    def counts(self) -> dict[str, int]:
+        with self.Session() as s:
+            return {"files": s.scalar(select(func.count(StoredFile.id))) or 0,
+                    "forms": s.scalar(select(func.count(FormRow.id))) or 0,
+                    "findings": s.scalar(select(func.count(FindingRow.id))) or 0,
+                    "users": s.scalar(select(func.count(User.id))) or 0,
+                    "review_decisions": s.scalar(select(func.count(ReviewDecision.id))) or 0}
+
+
+def _display_name(filename: str) -> str:
+    """The uploaded name for display only: the last path part, no control characters, 200 chars."""
+    name = (filename or "").replace("\\", "/").split("/")[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip() or "未命名文件"
+    return name[:200]
+
+
+__all__ = ["FileResult", "Filters", "Limits", "PAGE_SIZES", "Store", "StoreError", "UploadTooLarge", "in_scope",
+           "scope_clause", "datetime"]

@@ -10,7 +10,7 @@ Figures:
     prints a report of N varied forms (printed in parts of 100 forms).
 
 Prints a table and writes benchmarks/results/report.json (``--json PATH`` to
-choose). Standalone for now; meant to be merged into benchmarks/run.py.
+choose). `make bench` runs it after benchmarks/run.py.
 """
 
 from __future__ import annotations

@@ -275,6 +275,22 @@ def _codes(value: Optional[str]) -> Optional[list[str]]:
     return [c.strip() for c in value.replace("，", ",").split(",") if c.strip()]
 
 
+def _rules(rulebook: str | None, sample: bool, files, config: Path | None = None, **build):
+    """The run's rulebook and check configuration (the sample is Shanghai's: reviewed under its own
+    rules unless told otherwise); a bad rulebook or config ends the command with its reason."""
+    from .checks import ReviewConfig, ReviewConfigError
+    from .scoring import RulebookError, load_rulebook
+
+    if rulebook is None:
+        rulebook = "shanghai" if sample and not files else "national"
+    try:
+        rb = load_rulebook(rulebook)
+        return rb, ReviewConfig.build(rb, config_file=config, **build)
+    except (RulebookError, ReviewConfigError) as exc:
+        err.print(f"[red]配置错误：[/red]{exc}")
+        raise typer.Exit(1)
+
+
 @app.command("review")
 def review_cmd(
     files: Annotated[Optional[list[Path]], typer.Argument(help="自评表文件或文件夹 / files or folders")] = None,
@@ -295,22 +311,14 @@ def review_cmd(
     open_: Annotated[bool, typer.Option("--open", help="生成后用浏览器打开 HTML 报告（需要图形界面）")] = False,
 ):
     """审核自评表：复算并运行检查目录，按表列出问题 / review forms like a linter."""
-    from .checks import ReviewConfig, ReviewConfigError, Reviewer
+    from .checks import Reviewer
     from .report import print_review, write_csv, write_json, write_xlsx
-    from .scoring import RulebookError, load_rulebook
 
     if output is not None and output.suffix.lower() != ".xlsx":
         err.print("[red]错误：--output 只支持 .xlsx 文件。[/red]")
         raise typer.Exit(1)
-    if rulebook is None:  # the sample is Shanghai's: review it under its own rules
-        rulebook = "shanghai" if sample and not files else "national"
-    try:
-        rb = load_rulebook(rulebook)
-        cfg = ReviewConfig.build(rb, config_file=config, select=_codes(select), ignore=_codes(ignore),
-                                 fail_on=fail_on.value)
-    except (RulebookError, ReviewConfigError) as exc:
-        err.print(f"[red]配置错误：[/red]{exc}")
-        raise typer.Exit(1)
+    rb, cfg = _rules(rulebook, sample, files, config, select=_codes(select), ignore=_codes(ignore),
+                     fail_on=fail_on.value)
     batch = _Batch(files or [], sample, exclude=output, exclude_dir=report)
     reviewer = Reviewer(rb, cfg, keep_indicator_rows=output is not None or report is not None)
     kept: list[Form] = []  # the report lays every form out: keep them only when one is asked for
@@ -411,17 +419,9 @@ def report_cmd(
     sample: Annotated[bool, typer.Option("--sample", help="使用内置样例（16 张 2024 年自评表）")] = False,
 ):
     """生成审核报告：首页摘要、图表、逐表问题（HTML、Excel、PDF）/ write the review report."""
-    from .checks import ReviewConfig, ReviewConfigError, Reviewer
-    from .scoring import RulebookError, load_rulebook
+    from .checks import Reviewer
 
-    if rulebook is None:
-        rulebook = "shanghai" if sample and not files else "national"
-    try:
-        rb = load_rulebook(rulebook)
-        cfg = ReviewConfig.build(rb, config_file=config)
-    except (RulebookError, ReviewConfigError) as exc:
-        err.print(f"[red]配置错误：[/red]{exc}")
-        raise typer.Exit(1)
+    rb, cfg = _rules(rulebook, sample, files, config)
     batch = _Batch(files or [], sample, exclude_dir=out_dir)
     reviewer = Reviewer(rb, cfg, keep_indicator_rows=True)
     forms: list[Form] = []
@@ -460,15 +460,8 @@ def render_cmd(
 
     from .render import render_forms
     from .render.browser import Browser, BrowserError
-    from .scoring import RulebookError, load_rulebook
 
-    if rulebook is None:
-        rulebook = "shanghai" if sample and not files else "national"
-    try:
-        rb = load_rulebook(rulebook)
-    except RulebookError as exc:
-        err.print(f"[red]配置错误：[/red]{exc}")
-        raise typer.Exit(1)
+    rb, _ = _rules(rulebook, sample, files)
     batch = _Batch(files or [], sample)
     inputs = list(iter_inputs(batch.paths))
     ext = to.value

@@ -28,46 +28,31 @@ def render_file(form: Form, to: str, out_path: str | Path, rulebook: Rulebook | 
     ``rulebook`` decides the formulas of the workbook and which scores are computed
     (default: national). ``findings`` mark rows in HTML/PDF. ``browser``: a started
     ``jixiao.render.browser.Browser`` to reuse over a batch of PDFs."""
-    fmt = to.lower().lstrip(".")
-    out = Path(out_path)
-    if fmt == "xlsx":
-        from .xlsx import write_form_xlsx
-
-        return write_form_xlsx(form, out, rulebook)
-    if fmt in ("html", "htm"):
-        from .html import form_html
-
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(form_html(form, findings=findings, rulebook=rulebook), encoding="utf-8")
-        return out
-    if fmt == "pdf":
-        from .pdf import write_form_pdf
-
-        return write_form_pdf(form, out, findings=findings, rulebook=rulebook, browser=browser)
-    raise ValueError(f"不支持的输出格式：{to}（可选：{'、'.join(FORMATS)}）")
+    return render_forms([form], to, out_path, rulebook, findings=findings, browser=browser)
 
 
 def render_forms(forms: list[Form], to: str, out_path: str | Path, rulebook: Rulebook | None = None, *,
                  findings: Any = None, browser: Any = None) -> Path:
-    """Write several forms into one file: one sheet each (xlsx), one table each
-    (html), one page each (pdf). ``findings`` are matched by ``form_index``."""
+    """Write forms into one file: one sheet each (xlsx; a single form's sheet is
+    named 自评表), one table each (html), one page each (pdf). With several
+    forms, ``findings`` are matched by ``form_index``; with one, all are its own."""
     fmt = to.lower().lstrip(".")
     out = Path(out_path)
-    if len(forms) == 1:
-        one = [f for f in findings or () if getattr(f, "form_index", 0) in (0, None)] if findings else None
-        return render_file(forms[0], fmt, out, rulebook, findings=one, browser=browser)
+    one = len(forms) == 1
     if fmt == "xlsx":
         from .xlsx import write_forms_xlsx
 
         return write_forms_xlsx(forms, out, rulebook)
-    if fmt in ("html", "htm"):
-        from .html import forms_html
+    if fmt in ("html", "htm", "pdf"):
+        from .html import form_html, forms_html
 
+        html = (form_html(forms[0], findings=findings, rulebook=rulebook) if one
+                else forms_html(forms, findings=findings, rulebook=rulebook))
+        if fmt == "pdf":
+            from .pdf import print_pdf
+
+            return print_pdf(html, out, browser)
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(forms_html(forms, findings=findings, rulebook=rulebook), encoding="utf-8")
+        out.write_text(html, encoding="utf-8")
         return out
-    if fmt == "pdf":
-        from .pdf import write_forms_pdf
-
-        return write_forms_pdf(forms, out, findings=findings, rulebook=rulebook, browser=browser)
     raise ValueError(f"不支持的输出格式：{to}（可选：{'、'.join(FORMATS)}）")

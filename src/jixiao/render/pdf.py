@@ -27,24 +27,25 @@ from ..scoring import Rulebook
 from .browser import Browser
 from .html import form_html, forms_html
 
-__all__ = ["fix_text_layer", "radical_table", "write_form_pdf", "write_forms_pdf"]
+__all__ = ["fix_text_layer", "print_pdf", "radical_table", "write_form_pdf", "write_forms_pdf"]
 
 
 def write_form_pdf(form: Form, path: str | Path, *, findings: Iterable[Any] | None = None,
                    rulebook: Rulebook | None = None, browser: Browser | None = None) -> Path:
     """Print one form to ``path`` (A4 portrait). ``browser``: a started ``Browser`` to reuse."""
     html = form_html(form, findings=findings, rulebook=rulebook)
-    return _print(html, Path(path), browser)
+    return print_pdf(html, Path(path), browser)
 
 
 def write_forms_pdf(forms: Iterable[Form], path: str | Path, *, findings: Iterable[Any] | None = None,
                     rulebook: Rulebook | None = None, browser: Browser | None = None) -> Path:
     """Print several forms into one PDF, each from a new page."""
     html = forms_html(forms, findings=findings, rulebook=rulebook)
-    return _print(html, Path(path), browser)
+    return print_pdf(html, Path(path), browser)
 
 
-def _print(html: str, path: Path, browser: Browser | None) -> Path:
+def print_pdf(html: str, path: Path, browser: Browser | None = None) -> Path:
+    """Print ``html`` to ``path`` with Chromium (``browser`` when given) and repair its text layer."""
     if browser is None:
         with Browser() as b:
             b.html_to_pdf(html, path)

@@ -7,7 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from support import require_binary
+
+# Speed is measured in benchmarks, not in tests: no per-example deadline (a loaded CI
+# machine must not fail a property for being slow).
+hypothesis_settings.register_profile("jixiao", deadline=None)
+hypothesis_settings.load_profile("jixiao")
 
 from jixiao.cli import sample_path
 

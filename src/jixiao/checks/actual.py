@@ -21,6 +21,7 @@ from ..scoring import units_match
 from .arithmetic import fmt, not_computable_rows, short
 from .base import Hit, check
 from .context import FormContext
+from .design import enabled
 
 # A comparison written as a word after the unit ("100%以上", "2个工作日内"):
 # not a unit mismatch, a missing sign (indicator design); left out of JX603.
@@ -30,7 +31,7 @@ _ONE = Decimal(1)
 
 
 def _enabled(ctx: FormContext, code: str) -> bool:
-    return ctx.config is not None and code in ctx.config.enabled
+    return enabled(ctx, code)
 
 
 @check("JX601", "text-actual-for-numeric-target", title="数值目标的实际完成值不是数值", severity="warning",
@@ -85,7 +86,9 @@ def target_copied_as_actual(ctx: FormContext, s) -> Iterator[Hit]:
     Settings: none.
     Limits: an actual with a sign and another number (≥96%) is not reported.
     """
-    for i, ind in enumerate(ctx.form.indicators):
+    inds = ctx.form.indicators
+    for i in ctx.rows.signed_actual:
+        ind = inds[i]
         ap = ind.actual_parsed
         if ap.comparison is None:
             continue
@@ -198,9 +201,14 @@ def target_set_too_low(ctx: FormContext, s) -> Iterator[Hit]:
     Settings: none; the threshold is the rulebook's.
     Limits: reverse rows (≤) and zero targets have no meaningful ratio and are not checked.
     """
+    exceeded = ctx.rows.exceeded
+    if not exceeded:
+        return
     over = ctx.rb.over_achievement
     jx303 = _enabled(ctx, "JX303")
-    for i, d in enumerate(ctx.score.indicators):
+    details = ctx.score.indicators
+    for i in exceeded:  # an over-achievement needs actual > target
+        d = details[i]
         if d.rule != "positive" or d.met is not True:
             continue
         t, a = d.target, d.actual

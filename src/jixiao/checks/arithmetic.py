@@ -56,47 +56,58 @@ def short(d: Decimal) -> str:
     return s
 
 
+# The memoized values below are computed by module-level functions given
+# their arguments (``ctx.memo(key, fn, ctx)``): no closure is built per call.
+
 def differences(ctx: FormContext) -> dict[str, Difference]:
     """The engine's differences by field path, computed once per form."""
-    return ctx.memo("arith.diffs", lambda: {d.field: d for d in ctx.score.differences})
+    return ctx.memo("arith.diffs", _differences, ctx.score.differences)
+
+
+def _differences(diffs: list[Difference]) -> dict[str, Difference]:
+    return {d.field: d for d in diffs}
 
 
 def row_differences(ctx: FormContext) -> dict[int, Difference]:
     """The engine's indicator score differences by row index (often empty)."""
-    if not ctx.score.differences:
+    diffs = ctx.score.differences
+    if not diffs:
         return _NO_ROWS
+    return ctx.memo("arith.row_diffs", _row_differences, diffs)
 
-    def compute() -> dict[int, Difference]:
-        out: dict[int, Difference] = {}
-        for d in ctx.score.differences:
-            f = d.field
-            if f.startswith("indicators["):
-                out[int(f[11:f.index("]")])] = d
-        return out
 
-    return ctx.memo("arith.row_diffs", compute)
+def _row_differences(diffs: list[Difference]) -> dict[int, Difference]:
+    out: dict[int, Difference] = {}
+    for d in diffs:
+        f = d.field
+        if f.startswith("indicators["):
+            out[int(f[11:f.index("]")])] = d
+    return out
 
 
 def not_computable_rows(ctx: FormContext) -> list[int]:
     """Rows the engine could not recompute (empty, unreadable or unit-mismatched actuals …)."""
-    return ctx.memo("arith.nc_rows",
-                    lambda: [d.index for d in ctx.score.indicators if d.rule == "not_computable"])
+    return ctx.memo("arith.nc_rows", _not_computable_rows, ctx.score.indicators)
+
+
+def _not_computable_rows(details: list[Any]) -> list[int]:
+    return [d.index for d in details if d.rule == "not_computable"]
 
 
 def sums(ctx: FormContext) -> tuple[Decimal | None, Decimal | None]:
     """(sum of indicator weights, sum of indicator scores) as printed; None when a value is missing."""
+    return ctx.memo("arith.sums", _sums, ctx.form.indicators)
 
-    def total(values: list[Decimal | None]) -> Decimal | None:
-        try:
-            return sum(values, _ZERO)  # type: ignore[arg-type, type-var]
-        except TypeError:  # a missing value
-            return None
 
-    def compute() -> tuple[Decimal | None, Decimal | None]:
-        inds = ctx.form.indicators
-        return total([i.weight for i in inds]), total([i.score for i in inds])
+def _total(values: list[Decimal | None]) -> Decimal | None:
+    try:
+        return sum(values, _ZERO)  # type: ignore[arg-type, type-var]
+    except TypeError:  # a missing value
+        return None
 
-    return ctx.memo("arith.sums", compute)
+
+def _sums(inds: list[Any]) -> tuple[Decimal | None, Decimal | None]:
+    return _total([i.weight for i in inds]), _total([i.score for i in inds])
 
 
 def execution_rate_of(ctx: FormContext) -> Decimal | None:
@@ -119,17 +130,17 @@ def _score_at_printed_rate(ctx: FormContext) -> Decimal | None:
 
 def _score_follows_wrong_rate(ctx: FormContext) -> bool:
     """True when the rate is wrong and the printed budget score is right *for that rate*."""
+    return ctx.memo("arith.score_follows_rate", _follows_wrong_rate, ctx)
 
-    def compute() -> bool:
-        diffs = differences(ctx)
-        if "funds.rate" not in diffs or "funds.score" not in diffs:
-            return False
-        s = _score_at_printed_rate(ctx)
-        rep = ctx.form.funds.score
-        q = ctx.rb.compare.apply
-        return s is not None and rep is not None and q(s) == q(rep)
 
-    return ctx.memo("arith.score_follows_rate", compute)
+def _follows_wrong_rate(ctx: FormContext) -> bool:
+    diffs = differences(ctx)
+    if "funds.rate" not in diffs or "funds.score" not in diffs:
+        return False
+    s = _score_at_printed_rate(ctx)
+    rep = ctx.form.funds.score
+    q = ctx.rb.compare.apply
+    return s is not None and rep is not None and q(s) == q(rep)
 
 
 # --------------------------------------------------------------------------
@@ -392,7 +403,9 @@ def score_above_weight(ctx: FormContext, s) -> Iterator[Hit]:
         yield Hit("funds.score", f"预算执行得分 {fmt(f.score)} 超过分值 {fmt(fw)}{extra}",
                   {"score": f.score, "weight": fw, "recomputed": rec})
     details = ctx.score.indicators
-    for i, ind in enumerate(ctx.form.indicators):
+    inds = ctx.form.indicators
+    for i in ctx.rows.above:
+        ind = inds[i]
         sc, w = ind.score, ind.weight
         if sc is None or w is None or sc <= w:
             continue

@@ -20,6 +20,7 @@ from typing import Any
 from .arithmetic import execution_rate_of, fmt, short
 from .base import Hit, check
 from .context import FormContext
+from .design import PerRun, enabled
 
 _NUM = Decimal("0.01")
 _HUNDRED = Decimal(100)
@@ -43,8 +44,11 @@ def _words_re(words: tuple[str, ...]) -> re.Pattern[str]:
     return rx
 
 
+_no_newline = PerRun(lambda words: not any("\n" in w for w in words))  # keyword table -> bool, per run
+
+
 def _enabled(ctx: FormContext, code: str) -> bool:
-    return ctx.config is not None and code in ctx.config.enabled
+    return enabled(ctx, code)
 
 
 def _all_full(inds: list[Any]) -> bool:
@@ -64,24 +68,29 @@ def _is_percent(ctx: FormContext, unit: str) -> bool:
 
 def _payment_rows(ctx: FormContext, s) -> list[tuple[int, Decimal]]:
     """Rows about paying out the money that report 100% (JX402), once per form."""
+    return ctx.memo("consistency.payment_rows", _find_payment_rows, ctx, s)
 
-    def compute() -> list[tuple[int, Decimal]]:
-        rate = execution_rate_of(ctx)
-        if rate is None or rate >= s.rate_below:
-            return []
-        pay, skip = _words_re(s.payment_words), _words_re(s.exclude_words)
-        out = []
-        for i, ind in enumerate(ctx.form.indicators):
-            if not pay.search(ind.name) or skip.search(ind.name):
-                continue
-            a = ind.actual_parsed
-            if a.kind != "number" or a.number is None or a.number < s.reported_at_least:
-                continue
-            if _is_percent(ctx, a.unit) or (not a.unit.strip() and _is_percent(ctx, ind.target_parsed.unit)):
-                out.append((i, a.number))
-        return out
 
-    return ctx.memo("consistency.payment_rows", compute)
+def _find_payment_rows(ctx: FormContext, s) -> list[tuple[int, Decimal]]:
+    rate = execution_rate_of(ctx)
+    if rate is None or rate >= s.rate_below:
+        return []
+    pay, skip = _words_re(s.payment_words), _words_re(s.exclude_words)
+    inds = ctx.form.indicators
+    # One search over all the names, joined by newlines, rules out the common
+    # form with no payment row (exact unless a payment word holds a newline).
+    if _no_newline(s.payment_words) and not pay.search("\n".join([ind.name for ind in inds])):
+        return []
+    out = []
+    for i, ind in enumerate(inds):
+        if not pay.search(ind.name) or skip.search(ind.name):
+            continue
+        a = ind.actual_parsed
+        if a.kind != "number" or a.number is None or a.number < s.reported_at_least:
+            continue
+        if _is_percent(ctx, a.unit) or (not a.unit.strip() and _is_percent(ctx, ind.target_parsed.unit)):
+            out.append((i, a.number))
+    return out
 
 
 @check("JX402", "payment-indicator-full-while-unspent", title="资金拨付类指标报100%但预算未执行完",

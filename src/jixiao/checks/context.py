@@ -17,10 +17,59 @@ _MISSING = object()
 EMPTY_NOTES = frozenset({"", "无", "/", "-", "—", "——", "无偏差", "不涉及", "暂无", "0", "空", "无。", "／"})
 
 
+def _finite(d: Any) -> bool:
+    return isinstance(d, Decimal) and d.is_finite()
+
+
+class RowFacts:
+    """Which indicator rows each row-by-row check has to look at, found in one
+    pass over the table (``FormContext.rows``).
+
+    Most rows of most forms are clean: full points, actual as printed. A
+    check that walked the whole table on every form to find the rare row it
+    reports (points lost, a score above its weight, an actual with a sign)
+    paid for the walk on every clean form; with these lists it tests an empty
+    list. Each list holds, in row order, every row where the check's own
+    condition *can* hold (a superset): the checks still apply their exact
+    condition to each listed row, so what they report (or raise, for odd
+    values) is unchanged. A score or weight that is not a finite Decimal
+    (only possible in forms built without validation) is listed wherever a
+    comparison is made, so the check meets it as before.
+    """
+
+    __slots__ = ("lost", "above", "signed_actual", "exceeded")
+
+    def __init__(self, ctx: FormContext):
+        lost: list[int] = []  # score < weight (JX302)
+        above: list[int] = []  # score > weight (JX109)
+        signed: list[int] = []  # an actual printed with a comparison sign (JX602)
+        exceeded: list[int] = []  # positive rule, actual above target (JX303, JX605)
+        details = ctx.score.indicators
+        for i, ind in enumerate(ctx.form.indicators):
+            sc, w = ind.score, ind.weight
+            if sc is not None and w is not None:
+                if _finite(sc) and _finite(w):
+                    if sc < w:
+                        lost.append(i)
+                    elif sc > w:
+                        above.append(i)
+                else:
+                    lost.append(i)
+                    above.append(i)
+            if ind.actual_parsed.comparison is not None:
+                signed.append(i)
+            d = details[i]
+            # The rule "positive" means the engine checked target and actual
+            # (finite, target > 0): an over-achievement needs actual > target.
+            if d.rule == "positive" and d.actual > d.target:
+                exceeded.append(i)
+        self.lost, self.above, self.signed_actual, self.exceeded = lost, above, signed, exceeded
+
+
 class FormContext:
     """One form under review. Checks read; they never modify the form."""
 
-    __slots__ = ("form", "score", "rb", "config", "index", "_memo", "_notes")
+    __slots__ = ("form", "score", "rb", "config", "index", "indicators", "_memo", "_notes", "_rows", "_noted")
 
     def __init__(self, form: Form, score: ScoreResult, rb: Rulebook, config: Any = None, index: int = 0):
         self.form = form
@@ -28,8 +77,11 @@ class FormContext:
         self.rb = rb
         self.config = config  # the run's ReviewConfig: settings of other checks, when one defers to another
         self.index = index
+        self.indicators: list[Indicator] = form.indicators  # read by most checks: a slot, not a property
         self._memo: dict[str, Any] = {}
         self._notes: list[bool] | None = None
+        self._rows: RowFacts | None = None
+        self._noted: list[int] | None = None
 
     def memo(self, key: str, compute: Callable[..., T], *args: Any) -> T:
         """A value derived from the form, computed once for all checks:
@@ -41,10 +93,6 @@ class FormContext:
         return v
 
     # -- common derived values ------------------------------------------
-    @property
-    def indicators(self) -> list[Indicator]:
-        return self.form.indicators
-
     @property
     def rate(self) -> Decimal | None:
         """Execution rate in percent: as printed, else as recomputed."""
@@ -58,6 +106,22 @@ class FormContext:
         if notes is None:
             notes = self._notes = [ind.deviation.strip() not in EMPTY_NOTES for ind in self.form.indicators]
         return notes
+
+    @property
+    def rows(self) -> RowFacts:
+        """The rows each row-by-row check has to look at (:class:`RowFacts`)."""
+        rows = self._rows
+        if rows is None:
+            rows = self._rows = RowFacts(self)
+        return rows
+
+    @property
+    def noted(self) -> list[int]:
+        """The rows with a real deviation note, in order (usually few)."""
+        noted = self._noted
+        if noted is None:
+            noted = self._noted = [i for i, n in enumerate(self.notes) if n]
+        return noted
 
     def has_note(self, i: int) -> bool:
         """True when row ``i`` has a real deviation note (not a placeholder)."""

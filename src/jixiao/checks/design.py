@@ -597,21 +597,25 @@ _placement = PerRun(_build_placement)  # name -> the rules whose words it has
 
 def misplaced(ctx: FormContext, s: Any) -> list[tuple[int, _PlacementRule, str]]:
     """Rows under an implausible level 2 per JX508's table: (row, rule, word)."""
-    def compute() -> list[tuple[int, _PlacementRule, str]]:
-        rules_for = _placement(s)
-        names = facts(ctx).names
-        out = []
-        for i, ind in enumerate(ctx.indicators):
-            rules = rules_for(names[i])
-            if not rules or ind.level2 not in _L2:
-                continue
-            for r in rules:
-                if ind.level2 not in r.allowed:
-                    out.append((i, r, r.words.find(names[i]) or ""))
-                    break
-        return out
+    return ctx.memo("design.misplaced", _find_misplaced, ctx, s)
 
-    return ctx.memo("design.misplaced", compute)
+
+def _find_misplaced(ctx: FormContext, s: Any) -> list[tuple[int, _PlacementRule, str]]:
+    rules_for = _placement(s)
+    names = facts(ctx).names
+    inds = ctx.indicators
+    out = []
+    for i, rules in enumerate(map(rules_for, names)):  # most names match no rule
+        if not rules:
+            continue
+        ind = inds[i]
+        if ind.level2 not in _L2:
+            continue
+        for r in rules:
+            if ind.level2 not in r.allowed:
+                out.append((i, r, r.words.find(names[i]) or ""))
+                break
+    return out
 
 
 @check("JX508", "implausible-level2", title="指标放在了不相符的二级指标下", severity="warning",
@@ -888,20 +892,28 @@ def level1_weights_off_guideline(ctx: FormContext, s):
     level 1 the guideline does not cover (e.g. the 2021 成本指标 block).
     """
     inds = ctx.indicators
-    if not inds:
+    if not inds or not ctx.rb.level1_weights:
         return
-    # The verdict depends only on the (level 1, weight) sequence: remembered
-    # per run (cheaper than summing Decimals; forms of one template share it).
+    sums: dict[str, Decimal] = {}  # level 1 -> sum of its weights, in the order of the form
+    get = sums.get
+    for ind in inds:
+        w = ind.weight
+        if w is None:
+            return
+        l1 = ind.level1
+        sums[l1] = get(l1, _ZERO) + w
+    # The verdict (and its message) depends only on the blocks' sums, which
+    # repeat across a run's forms (50/30/10, 60/20/10 …): remembered per run.
     cache = _weights_cache(ctx.rb, s)
-    sig = tuple([(ind.level1, ind.weight) for ind in inds])
+    sig = tuple(sums.items())
     try:
         verdict = cache[sig]
     except KeyError:
         if len(cache) > 4096:
             cache.clear()
-        verdict = cache[sig] = _weights_verdict(sig, ctx.rb, s)
+        verdict = cache[sig] = _weights_verdict(sums, ctx.rb, s)
     if verdict is not None:
-        message, sums, guide, off = verdict
+        message, guide, off = verdict
         yield Hit("indicators", message, {"weights": dict(sums), "guideline": dict(guide), "differs": list(off)})
 
 
@@ -923,16 +935,9 @@ class _RunCache:
 _weights_cache = _RunCache()
 
 
-def _weights_verdict(sig: tuple, rb: Any, s: Any) -> tuple[str, dict, dict, list] | None:
-    """JX513's (message, sums, guideline, blocks off) for a (level 1, weight) sequence, or None."""
+def _weights_verdict(sums: dict[str, Decimal], rb: Any, s: Any) -> tuple[str, dict, list] | None:
+    """JX513's (message, guideline, blocks off) for the level-1 sums of a form, or None."""
     guide = rb.level1_weights
-    if not guide:
-        return None
-    sums: dict[str, Decimal] = {}
-    for l1, w in sig:
-        if w is None:
-            return None
-        sums[l1] = sums.get(l1, _ZERO) + w
     if sums.keys() != guide.keys() or sum(sums.values()) != rb.indicators_total:
         return None
     off = [b for b, w in guide.items() if abs(sums[b] - w) > s.tolerance]
@@ -940,4 +945,4 @@ def _weights_verdict(sig: tuple, rb: Any, s: Any) -> tuple[str, dict, dict, list
         return None
     have = "、".join(f"{b.removesuffix('指标')}{fmt(sums[b])}" for b in guide)
     want = "、".join(f"{b.removesuffix('指标')}{fmt(w)}" for b, w in guide.items())
-    return f"一级指标分值为{have}，与指引的{want}不同（规则库 {rb.name}）", sums, dict(guide), off
+    return f"一级指标分值为{have}，与指引的{want}不同（规则库 {rb.name}）", dict(guide), off

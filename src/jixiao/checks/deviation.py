@@ -76,7 +76,8 @@ def no_note_lost_points(ctx: FormContext, s):
     Fails: 社工人员到岗数 =30人, actual 27人, 分值 20, 得分 18, 偏差原因分析 empty.
     Passes: the same row with the note "3人年中离职，已启动补招".
     """
-    for i, ind in enumerate(ctx.indicators):
+    for i in ctx.rows.lost:
+        ind = ctx.indicators[i]
         if ctx.lost_points(i) and not ctx.has_note(i):
             yield Hit(f"indicators[{i}].deviation",
                       f"“{ind.name}”得分{ind.score}低于分值{ind.weight}，但没有偏差原因分析{_placeholder(ctx, i)}",
@@ -101,7 +102,10 @@ def no_note_large_deviation(ctx: FormContext, s):
     points it is JX201's, with lost points and no note JX302's.
     """
     over = ctx.rb.over_achievement
-    for i, d in enumerate(ctx.score.indicators):
+    details = ctx.score.indicators
+    # At a threshold above 100% only rows whose actual exceeds the target can reach it.
+    for i in ctx.rows.exceeded if over > 1 else range(len(details)):
+        d = details[i]
         if d.rule != "positive" or ctx.has_note(i):
             continue
         ratio = d.ratio
@@ -128,7 +132,8 @@ def note_without_cause_or_measure(ctx: FormContext, s):
     Settings: ``min_chars``, ``cause_words``, ``measure_words`` (keyword tables).
     Limits: keyword matching; a note phrased without any listed word is reported.
     """
-    for i, ind in enumerate(ctx.indicators):
+    for i in ctx.noted:
+        ind = ctx.indicators[i]
         note = ind.deviation.strip()
         if not ctx.has_note(i) or len(note) < s.min_chars:
             continue
@@ -154,7 +159,8 @@ def note_contradicts_row(ctx: FormContext, s):
     Settings: ``negative_words``.
     Limits: keyword matching; a negated negative ("不存在未支付") is reported too.
     """
-    for i, ind in enumerate(ctx.indicators):
+    for i in ctx.noted:
+        ind = ctx.indicators[i]
         if not ctx.has_note(i) or not ctx.full_points(i):
             continue
         hits = [w for w in s.negative_words if w in ind.deviation]

@@ -107,11 +107,13 @@ def _fmt(d: Decimal) -> str:
 
 def _goal_quantities(ctx: FormContext) -> list[Quantity]:
     """Quantities of the goal text (every target kind), with JX802's table."""
-    def compute() -> list[Quantity]:
-        p = _prep802(_settings(ctx, "JX802"))
-        exp, _ = normalized_goal(ctx)
-        return extract_quantities(exp, p.table, min_chinese=p.min_chinese, normalized=True)
-    return ctx.memo("narrative.goal_quantities", compute)
+    return ctx.memo("narrative.goal_quantities", _find_goal_quantities, ctx)
+
+
+def _find_goal_quantities(ctx: FormContext) -> list[Quantity]:
+    p = _prep802(_settings(ctx, "JX802"))
+    exp, _ = normalized_goal(ctx)
+    return extract_quantities(exp, p.table, min_chinese=p.min_chinese, normalized=True)
 
 
 # -- goal numbers vs indicators ---------------------------------------------
@@ -476,7 +478,8 @@ def goal_text_empty(ctx: FormContext, s):
     with a read warning on ``goal``, is left to the reading warnings: the goal
     may be what was not read.
     """
-    if not ctx.form.complete or any((w.field or "").startswith("goal") for w in ctx.form.warnings):
+    warnings = ctx.form.warnings
+    if not ctx.form.complete or (warnings and any((w.field or "").startswith("goal") for w in warnings)):
         return
     goal = ctx.form.goal
     texts = (("goal.expected", goal.expected, "预期目标"), ("goal.actual", goal.actual, "实际完成情况"))

@@ -154,7 +154,11 @@ def _plain(v: Any) -> Any:
 def _location(form: Form, fld: str) -> dict[str, Any]:
     """Where the finding's field was read (the form's own lines when the field has no location)."""
     src = form.source
-    loc = form.location_of(fld) if fld else None
+    # Most findings are at a field the reader located itself (funds.rate,
+    # goal.actual): one dict look-up before walking up the path.
+    loc = form.locations.get(fld) if fld else None
+    if loc is None and fld:
+        loc = form.location_of(fld)
     if loc is None:  # the form's own place (Source carries page/line/end_line, no cell)
         return {"file": src.file, "page": src.page, "line": src.line, "end_line": src.end_line,
                 "sheet": None, "cell": None}
@@ -238,16 +242,17 @@ class Reviewer:
         ctx = FormContext(form, sr, self.rb, self.config, index)
         found: list[Finding] = []
         project, file = form.project_name, form.source.file
-        for func, settings, (code, name, severity, category, hint) in self._form_calls:
+        for func, settings, info in self._form_calls:
             try:
                 result = func(ctx, settings)
                 if result is None:
                     continue
                 for hit in (result,) if isinstance(result, Hit) else result:
+                    code, name, severity, category, hint = info  # unpacked only for a finding
                     found.append(Finding(code, name, severity, category, hit.message, hint, project, file, index,
                                          hit.field, _location(form, hit.field), hit.evidence))
             except Exception as exc:  # a bug in one check must not stop the review
-                self._check_error(code, form, exc)
+                self._check_error(info[0], form, exc)
         for info, state, _sev in self._batch:
             try:
                 state.collect(ctx)
@@ -266,7 +271,8 @@ class Reviewer:
             warnings=[w.model_dump() for w in form.warnings], n_indicators=len(form.indicators),
             confidence=form.confidence.model_dump() if form.confidence is not None else None,
         )
-        rec.findings.update(x.severity for x in found)
+        if found:  # Counter.update is Python code: skip it for a clean form
+            rec.findings.update([x.severity for x in found])
         self.review.forms.append(rec)
         self.review.findings.extend(found)
         self._names.append((form.project_name, form.source.file))

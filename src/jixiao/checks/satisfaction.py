@@ -57,20 +57,21 @@ _supervisor = PerRun(_build_supervisor)  # name -> the supervisor word it contai
 def _split_block(ctx: FormContext, s: Any) -> tuple[list[tuple[int, str]], list[int]]:
     """Block rows measuring the supervising side (row, word), and the others
     (``s``: JX701's settings; computed once per form)."""
-    def compute() -> tuple[list[tuple[int, str]], list[int]]:
-        find = _supervisor(s)
-        sup: list[tuple[int, str]] = []
-        served: list[int] = []
-        inds = ctx.indicators
-        for i in sat_facts(ctx).block:
-            w = find(inds[i].name)
-            if w is None:
-                served.append(i)
-            else:
-                sup.append((i, w))
-        return sup, served
+    return ctx.memo("satisfaction.supervisor", _find_supervisor, ctx, s)
 
-    return ctx.memo("satisfaction.supervisor", compute)
+
+def _find_supervisor(ctx: FormContext, s: Any) -> tuple[list[tuple[int, str]], list[int]]:
+    find = _supervisor(s)
+    sup: list[tuple[int, str]] = []
+    served: list[int] = []
+    inds = ctx.indicators
+    for i in sat_facts(ctx).block:
+        w = find(inds[i].name)
+        if w is None:
+            served.append(i)
+        else:
+            sup.append((i, w))
+    return sup, served
 
 
 _survey_words = PerRun(lambda s: Words(s.survey_words))
@@ -79,18 +80,19 @@ _survey_words = PerRun(lambda s: Words(s.survey_words))
 def survey_word(ctx: FormContext, s: Any) -> str | None:
     """A survey word (JX703's ``survey_words``) found in the goal's actual text,
     the deviation notes, or the satisfaction rows' names and actual values."""
-    def compute() -> str | None:
-        inds = ctx.indicators
-        parts = [ctx.form.goal.actual]
-        parts += [ind.deviation for ind in inds if ind.deviation]
-        for i in sat_facts(ctx).rows:
-            parts.append(inds[i].name)
-            parts.append(inds[i].actual)
-        # Survey words are Chinese: removing spaces ("问 卷") is the only
-        # normalizing they need; "|" keeps the parts from running together.
-        return _survey_words(s).find_plain(squeeze("|".join(parts)))
+    return ctx.memo("satisfaction.survey", _find_survey_word, ctx, s)
 
-    return ctx.memo("satisfaction.survey", compute)
+
+def _find_survey_word(ctx: FormContext, s: Any) -> str | None:
+    inds = ctx.indicators
+    parts = [ctx.form.goal.actual]
+    parts += [ind.deviation for ind in inds if ind.deviation]
+    for i in sat_facts(ctx).rows:
+        parts.append(inds[i].name)
+        parts.append(inds[i].actual)
+    # Survey words are Chinese: removing spaces ("问 卷") is the only
+    # normalizing they need; "|" keeps the parts from running together.
+    return _survey_words(s).find_plain(squeeze("|".join(parts)))
 
 
 def _jx703(ctx: FormContext) -> Any:

@@ -201,7 +201,7 @@ def score_funds(executed: Decimal | None, budget: Decimal | None, rb: Rulebook,
     try:
         if not (executed.is_finite() and budget.is_finite() and w.is_finite()):
             return FundsScore(executed, budget, w, None, None, None, "资金数不是有限数值")
-        if budget <= 0:
+        if budget <= _ZERO:
             return FundsScore(executed, budget, w, None, None, None,
                               f"{_budget_label(rb)}为 {_fmt(budget)}，无法计算执行率")
         ratio = executed / budget
@@ -210,7 +210,7 @@ def score_funds(executed: Decimal | None, budget: Decimal | None, rb: Rulebook,
         score = rb.score_rounding.apply(w * base)
         if rb.funds_cap_at_weight and score > w:
             score = w
-        if score < 0:
+        if score < _ZERO:
             score = _ZERO
         return FundsScore(executed, budget, w, ratio, rate, score)
     except _ODD:
@@ -243,6 +243,14 @@ def quantitative_score(weight: Decimal | None, comparison: str | None, target: D
                        actual: Decimal | None, rb: Rulebook, *, index: int = 0,
                        reported: Decimal | None = None) -> IndicatorScore:
     """Score of a quantitative row from Decimals (``.score`` is None when not computable)."""
+    return _quantitative(weight, comparison, target, actual, rb, index, reported)
+
+
+def _quantitative(weight: Decimal | None, comparison: str | None, target: Decimal | None,
+                  actual: Decimal | None, rb: Rulebook, index: int,
+                  reported: Decimal | None) -> IndicatorScore:
+    # quantitative_score with positional arguments: score_form calls it for
+    # every row, and keyword arguments cost a little on each call.
     if weight is None:
         return _not_computable(index, weight, reported, "分值缺失", comparison, target, actual)
     if target is None or actual is None:
@@ -256,19 +264,24 @@ def quantitative_score(weight: Decimal | None, comparison: str | None, target: D
     try:
         if not (weight.is_finite() and target.is_finite() and actual.is_finite()):
             return _not_computable(index, weight, reported, "数值不是有限数", cmp, target, actual)
-        if weight < 0:
+        # Comparisons with the Decimal _ZERO, not the int 0: the same result,
+        # without converting the int on every row.
+        if weight < _ZERO:
             return _not_computable(index, weight, reported, "分值为负数", cmp, target, actual)
-        if target < 0:
+        if target < _ZERO:
             return _not_computable(index, weight, reported, "目标值为负数，无法按比例计分", cmp, target, actual)
-        two_sided = cmp == "=" and rb.equal_positive == "two_sided" and target != 0
+        zero_target = target == _ZERO
+        two_sided = cmp == "=" and not zero_target and rb.equal_positive == "two_sided"
         if two_sided:
             met = actual == target
-        elif cmp == "≥":  # the common sign, without a call
+        elif cmp == "≥":  # the common signs, without a call
             met = actual >= target
+        elif cmp == "=":  # as _met: a zero target must be hit exactly
+            met = actual == target if zero_target else actual >= target
         else:
             met = _met(cmp, target, actual)
         formula = None
-        if target == 0:
+        if zero_target:
             if rb.zero_target == "not_computable":
                 return _not_computable(index, weight, reported, "目标值为 0，规则库未规定计分方法",
                                        cmp, target, actual)
@@ -290,15 +303,19 @@ def quantitative_score(weight: Decimal | None, comparison: str | None, target: D
         else:
             rule = "positive"
             raw = weight * actual / target
-        # Full points are the weight as printed, whatever the rounding places.
-        score = weight if raw >= weight else rb.indicator_rounding.apply(raw)
-        # No formula exceeds the weight (each factor is <= 1 once missed), but
-        # rounding can (5.5 of 5.6 to integers -> 6), and a negative actual can
-        # push "positive" below 0.
-        if score < 0:
-            score = _ZERO
-        elif score > weight:
+        # Full points are the weight as printed, whatever the rounding places
+        # (the weight is >= 0, so no clamping: the common case).
+        if raw >= weight:
             score = weight
+        else:
+            score = rb.indicator_rounding.apply(raw)
+            # No formula exceeds the weight (each factor is <= 1 once missed), but
+            # rounding can (5.5 of 5.6 to integers -> 6), and a negative actual can
+            # push "positive" below 0.
+            if score < _ZERO:
+                score = _ZERO
+            elif score > weight:
+                score = weight
         return IndicatorScore(index, rule, score, weight, reported, met, cmp, target, actual, formula)
     except _ODD:
         return _not_computable(index, weight, reported, "数值无法计算", cmp, target, actual)
@@ -351,7 +368,7 @@ def qualitative_score(weight: Decimal | None, band: str | None, reported: Decima
     if weight is None:
         return _not_computable(index, weight, reported, "分值缺失")
     try:
-        if not weight.is_finite() or weight < 0:
+        if not weight.is_finite() or weight < _ZERO:
             return _not_computable(index, weight, reported, "分值不是有效的非负数")
         b = rb.bands[band]
         lo, hi = b.lo * weight, b.hi * weight
@@ -403,7 +420,7 @@ def score_indicator(ind: Indicator, rb: Rulebook, index: int = 0) -> IndicatorSc
         if tu != au and not units_match(tu, au, rb):
             return _not_computable(index, w, rep, f"目标单位「{tu}」与实际单位「{au}」不一致，无法复算",
                                    tp.comparison, tp.number, ap.number)
-        return quantitative_score(w, tp.comparison, tp.number, ap.number, rb, index=index, reported=rep)
+        return _quantitative(w, tp.comparison, tp.number, ap.number, rb, index, rep)
     if tk == "text":
         if ap.kind == "number":
             return _not_computable(index, w, rep, f"定性指标的实际完成值为数值「{ap.raw.strip()}」，无法确定档次")

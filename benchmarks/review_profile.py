@@ -1,0 +1,166 @@
+"""Where the per-form review spends its time, deterministically.
+
+The machine this runs on is often shared, so wall-clock timings are noisy;
+instruction counts under callgrind are not. This script reviews a fixed set
+of forms (the first 320 of the benchmark batch, pickled once so reading is
+not measured) and can leave out the review loop, so that
+
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null \\
+        .venv/bin/python benchmarks/review_profile.py review [--select JX8]
+    valgrind ... .venv/bin/python benchmarks/review_profile.py base
+
+differ by the instructions of the review alone (divide by the forms);
+``--reps 2`` minus ``--reps 1`` is the cost per form without one-time costs
+(compiling a run's keyword tables), i.e. what a 10,000-form run pays.
+Set PYTHONHASHSEED=0: set and dict order, hence the counts, then repeat.
+
+``families`` prints both per family (runs valgrind itself, about ten
+minutes; a family measured alone also pays for values it shares with
+others, such as ``FormContext.rows``); ``profile`` runs cProfile over the
+loop, ``checks`` times each check (wall clock, for attribution only).
+Rulebook shanghai, JX9 (batch checks) ignored, as in ``run.py bench_review``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pickle
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+
+N_FORMS = 320
+PICKLE = HERE / "data" / f"review-profile-{N_FORMS}.pickle"
+FAMILIES = ["JX1", "JX2", "JX3", "JX4", "JX5", "JX6", "JX7", "JX8"]
+
+
+def forms():
+    if not PICKLE.exists():
+        from run import make_batch  # the benchmark batch
+
+        from jixiao.ingest import read_forms
+
+        out = []
+        for f in read_forms(make_batch(2000)):
+            out.append(f)
+            if len(out) == N_FORMS:
+                break
+        PICKLE.write_bytes(pickle.dumps(out))
+    return pickle.loads(PICKLE.read_bytes())
+
+
+def setup(select: list[str] | None):
+    from jixiao.checks import ReviewConfig, Reviewer
+    from jixiao.scoring import load_rulebook
+
+    rb = load_rulebook("shanghai")
+    cfg = ReviewConfig.build(rb, select=select or ["ALL"], ignore=["JX9"])
+    return Reviewer(rb, cfg), forms()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("mode", choices=["review", "base", "families", "profile", "checks"])
+    ap.add_argument("--select", nargs="*", help="check codes or prefixes (default: all)")
+    ap.add_argument("--reps", type=int, default=1, help="review the forms this many times (the difference between 2 and 1 "
+                    "is the cost per form without one-time costs such as compiling a rulebook's regexes)")
+    a = ap.parse_args()
+    if a.mode == "families":
+        return families()
+    if a.mode == "checks":
+        return per_check(a.select, a.reps)
+    r, fs = setup(a.select if a.select is not None else None)
+    if a.mode == "review":
+        for _ in range(a.reps):
+            for f in fs:
+                r.add(f)
+    elif a.mode == "profile":
+        import cProfile
+        import pstats
+
+        pr = cProfile.Profile()
+        pr.enable()
+        for f in fs:
+            r.add(f)
+        pr.disable()
+        pstats.Stats(pr).sort_stats("tottime").print_stats(40)
+    r.finish()
+
+
+def per_check(select: list[str] | None, reps: int) -> None:
+    """Wall-clock microseconds per form of each check, in the runner's order
+    (so a shared value in ``ctx.memo`` is charged to the first check that
+    needs it), the best of ``reps`` passes. Noisy on a loaded machine: for
+    attribution, not decisions."""
+    import time
+
+    from jixiao.checks.context import FormContext
+    from jixiao.scoring import score_form
+
+    r, fs = setup(select)
+    t = time.perf_counter
+    calls = r._form_calls
+    scored = [(f, score_form(f, r.rb)) for f in fs]
+    best = {c[2][0]: float("inf") for c in calls}
+    best["score_form"] = float("inf")
+    for _ in range(max(reps, 3)):
+        acc = dict.fromkeys(best, 0.0)
+        for f, _sr in scored:
+            t0 = t()
+            sr = score_form(f, r.rb)
+            acc["score_form"] += t() - t0
+            ctx = FormContext(f, sr, r.rb, r.config, 0)
+            for func, settings, info in calls:
+                t0 = t()
+                res = func(ctx, settings)
+                if res is not None and not isinstance(res, list):
+                    res = list(res)
+                acc[info[0]] += t() - t0
+        for k, v in acc.items():
+            best[k] = min(best[k], v)
+    total = sum(best.values())
+    for k, v in sorted(best.items(), key=lambda kv: -kv[1]):
+        print(f"{k:12} {v / len(fs) * 1e6:7.2f} us/form")
+    print(f"{'total':12} {total / len(fs) * 1e6:7.2f} us/form")
+
+
+def _instructions(*args: str) -> int:
+    env = {**os.environ, "PYTHONHASHSEED": "0"}  # set and dict order, hence the counts, fixed
+    p = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                        sys.executable, __file__, *args], capture_output=True, text=True, check=True, env=env)
+    return int(re.search(r"Collected : (\d+)", p.stderr).group(1))
+
+
+def families() -> None:
+    """Instructions per form, first pass over the forms (with one-time costs
+    such as building a check's tables, as in the brief of issue #3) and
+    marginal (second pass minus first): all checks with scoring and the
+    runner; the runner with no check (JX9 selected and ignored); each family
+    alone above that."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    forms()  # pickle outside the measured runs
+    runs = {"base": ("base",), "all": ("review",), "all2": ("review", "--reps", "2"),
+            "none": ("review", "--select", "JX9"), "none2": ("review", "--select", "JX9", "--reps", "2")}
+    for fam in FAMILIES:
+        runs[fam] = ("review", "--select", fam)
+        runs[fam + "2"] = ("review", "--select", fam, "--reps", "2")
+    with ThreadPoolExecutor(2) as ex:  # instruction counts do not depend on the load
+        n = dict(zip(runs, ex.map(lambda a: _instructions(*a), runs.values())))
+    k = N_FORMS * 1e3
+    first = {x: (n[x] - n["base"]) / k for x in ["all", "none", *FAMILIES]}
+    marg = {x: (n[x + "2"] - n[x]) / k for x in ["all", "none", *FAMILIES]}
+    print(f"{'k instructions/form':24} {'first pass':>10} {'marginal':>10}")
+    print(f"{'all checks':24} {first['all']:10.1f} {marg['all']:10.1f}")
+    print(f"{'score_form + runner':24} {first['none']:10.1f} {marg['none']:10.1f}")
+    for fam in FAMILIES:
+        print(f"{fam:24} {first[fam] - first['none']:10.1f} {marg[fam] - marg['none']:10.1f}")
+
+
+if __name__ == "__main__":
+    main()

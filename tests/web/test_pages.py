@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -169,3 +170,53 @@ def test_mobile_viewport(env):
     assert 'name="viewport"' in html and "/static/app.css" in html
     css = env.client().get("/static/app.css")
     assert css.status_code == 200 and "@media (max-width" in css.text
+
+
+def test_dashboard_histogram_from_counts_is_the_reports(env):
+    """The dashboard's score histogram comes from counts per whole point; it is the same
+    chart as the report draws from every total."""
+    from jixiao.report import charts
+    from jixiao.store.store import Filters
+    from jixiao.web.app import _score_histogram
+
+    user = env.store.get_user("finance")
+    forms = env.client("finance").get("/forms.json", params={"per_page": 200}).json()["forms"]
+    rep = [float(f["total_reported"]) for f in forms if f["total_reported"] is not None]
+    rec = [float(f["total_recomputed"]) for f in forms if f["total_recomputed"] is not None]
+    assert rep and rec
+    d = env.store.dashboard(user, Filters())
+    lines = (("优", 90.0), ("良", 80.0), ("中", 60.0))
+    assert _score_histogram(*d["_score_buckets"], lines) == charts.score_histogram(rep, rec, grade_lines=lines)
+
+
+def test_dashboard_bars_link_to_forms(env):
+    c = env.client("finance")
+    page = c.get("/dashboard", params={"year": 2024}).text
+    ids = {f["id"] for f in c.get("/forms.json", params={"year": 2024, "per_page": 200}).json()["forms"]}
+    linked = {int(x) for x in re.findall(r'<a href="/forms/(\d+)"', page)}
+    assert linked and linked <= ids
+    assert 'href="#jx-form-' not in page
+
+
+def test_findings_export_has_budget_scores(env):
+    c = env.client("finance")
+    j = c.get("/findings.json", params={"year": 2024, "per_page": 1}).json()
+    wb = load_workbook(io.BytesIO(c.get(j["export"]["xlsx"]).content))
+    ws = next(ws for ws in wb.worksheets if any(c.value == "预算执行得分（填报）" for c in ws[1]))
+    head = [c.value for c in ws[1]]
+    rep, rec = head.index("预算执行得分（填报）"), head.index("预算执行得分（复算）")
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert rows and all(r[rep] is not None and r[rec] is not None for r in rows)
+
+
+def test_dashboard_cache_follows_uploads(fresh):
+    from conftest import variant_files
+
+    c = fresh.client("finance")
+    assert c.get("/dashboard.json").json()["summary"]["forms"] == 0
+    assert c.get("/dashboard.json").json()["summary"]["forms"] == 0  # cached
+    c.upload([("qibao-2024.txt", variant_files()["qibao-2024.txt"])])
+    s = c.get("/dashboard.json").json()["summary"]
+    assert s["forms"] == 16 and s["findings"] > 0
+    dept = fresh.client("deptx").get("/dashboard.json").json()["summary"]  # another scope: its own entry
+    assert dept["forms"] == 0

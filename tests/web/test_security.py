@@ -114,6 +114,44 @@ def test_oversized_upload_is_refused(fresh):
     assert fresh.store.counts()["files"] == 0
 
 
+def test_chunked_upload_is_limited_while_streaming(fresh):
+    """A body without Content-Length is counted as it arrives and refused past the limit:
+    the rest is never read (the generator stops early) and nothing is stored."""
+    c = fresh.client("finance")
+    boundary = "jxboundary"
+    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{c.csrf}\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"huge.txt\"\r\n"
+            "Content-Type: text/plain\r\n\r\n").encode()
+    chunk = b"x" * (1 << 20)
+    n_chunks = TEST_LIMITS.max_request_bytes // len(chunk) + 4
+    sent = []
+
+    async def body():
+        yield head
+        for i in range(n_chunks):
+            sent.append(i)
+            yield chunk
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    for accept in ("application/json", "text/html"):
+        sent.clear()
+        r = c.post("/upload", content=body(), headers={
+            "Content-Type": f"multipart/form-data; boundary={boundary}", "Accept": accept})
+        assert "content-length" not in {k.lower() for k in r.request.headers}
+        assert r.status_code == 413
+        assert "上传内容过大" in (r.json()["error"]["message"] if accept == "application/json" else r.text)
+        assert len(sent) < n_chunks  # stopped while streaming
+    small = head + variant_files()["script-2022.txt"] + f"\r\n--{boundary}--\r\n".encode()
+
+    async def small_body():
+        yield small
+
+    r = c.post("/upload", content=small_body(), headers={
+        "Content-Type": f"multipart/form-data; boundary={boundary}", "Accept": "application/json"})
+    assert r.status_code == 200 and r.json()["results"][0]["status"] == "read"  # a small one goes through
+    assert fresh.store.counts()["files"] == 1
+
+
 def test_unsupported_content_not_stored(fresh):
     c = fresh.client("finance")
     png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import inspect
@@ -22,10 +23,25 @@ def test_migrated_schema(fresh):
     idx = {i["name"] for i in insp.get_indexes("forms")}
     assert {"ix_forms_scope", "ix_forms_project", "ix_forms_grade"} <= idx
     with fresh.store.engine.connect() as conn:
-        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0001"
+        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0002"
+    cols = {c["name"] for c in insp.get_columns("forms")}
+    assert {"budget_score_reported", "budget_score_recomputed"} <= cols
     from jixiao.store import migrate
 
     migrate(fresh.store.engine)  # idempotent at head
+
+
+def test_migrations_match_models(fresh):
+    """The tables the migrations build are the models' (no column or index left out)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from jixiao.store.models import Base
+
+    with fresh.store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert [d for d in diff if d[0] in ("add_table", "remove_table", "add_column", "remove_column",
+                                        "add_index", "remove_index")] == []
 
 
 def _zip(names: list[str]) -> bytes:
@@ -103,3 +119,50 @@ def test_serve_sample_loads_forms_and_demo_logins(tmp_path, portal):
 def test_serve_help():
     r = CliRunner().invoke(cli_app, ["serve", "--help"])
     assert r.exit_code == 0 and "--sample" in r.output and "--database-url" in r.output
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_migration_0002_keeps_data(backend, request, tmp_path):
+    """0001 → 0002 on a database with a form: the JSON moves to form_data, findings get their
+    rank, and nothing is lost (no table copy that would cascade deletes)."""
+    from alembic import command
+    from sqlalchemy import MetaData, insert, select
+
+    from jixiao.store.db import alembic_config, make_engine, migrate
+
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    else:
+        url = request.getfixturevalue("pg").create_database("jixiao_migration_0002")
+    engine = make_engine(url)
+    cfg = alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+    md = MetaData()
+    md.reflect(engine)
+    t = md.tables
+    now = datetime.now(timezone.utc)
+    with engine.begin() as c:
+        c.execute(insert(t["files"]), [dict(id=1, sha256="a" * 64, size=1, kind="text", filename="a.txt", content=b"x",
+                                            uploaded_at=now, status="read", message="", rulebook="national",
+                                            n_forms=1, n_skipped=0)])
+        c.execute(insert(t["forms"]), [dict(id=1, file_id=1, index_in_file=0, data={"project_name": "甲"},
+                                            rulebook="national", department="d", unit="u", project_name="甲",
+                                            project_key="k" * 40, funds_unit="万元", complete=True, has_errors=True,
+                                            n_errors=1, n_warnings=1, n_infos=0, n_indicators=0, created_at=now)])
+        c.execute(insert(t["findings"]), [
+            dict(id=i, form_id=1, file_id=1, code=code, name="", severity=sev, category="c", field="", message="m",
+                 hint="", project_name="甲", evidence={}, department="d", unit="u")
+            for i, (code, sev) in enumerate([("JX101", "error"), ("JX201", "warning"), ("JX301", "info")], 1)])
+    migrate(engine)
+    md = MetaData()
+    md.reflect(engine)
+    t = md.tables
+    with engine.connect() as c:
+        assert c.execute(select(t["form_data"].c.data)).scalar_one() == {"project_name": "甲"}
+        assert "data" not in t["forms"].c
+        assert c.execute(select(t["forms"].c.project_name)).scalar_one() == "甲"
+        ranks = dict(c.execute(select(t["findings"].c.severity, t["findings"].c.severity_rank)).all())
+        assert ranks == {"error": 0, "warning": 1, "info": 2}
+    engine.dispose()

@@ -15,11 +15,13 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
-    JSON, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, Numeric, String, Text, UniqueConstraint,
+    JSON, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, Numeric, SmallInteger, String, Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 ROLES = ("unit", "department", "finance", "admin")
+SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}  # findings.severity_rank (3: anything else)
 ROLE_ZH = {"unit": "填报单位", "department": "主管部门", "finance": "财政", "admin": "管理员"}
 
 Money = Numeric(20, 4)  # amounts as printed (万元 or 元), exact
@@ -101,7 +103,6 @@ class FormRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     file_id: Mapped[int] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"), index=True)
     index_in_file: Mapped[int] = mapped_column(Integer)
-    data: Mapped[dict[str, Any]] = mapped_column(JSON)  # Form.to_json_dict()
     rulebook: Mapped[str] = mapped_column(String(64))
     year: Mapped[int | None] = mapped_column(Integer)
     department: Mapped[str] = mapped_column(String(255), default="")  # normalised: without (汇总)
@@ -118,6 +119,8 @@ class FormRow(Base):
     rate: Mapped[Decimal | None] = mapped_column(Score)  # recomputed, else reported (%)
     rate_reported: Mapped[Decimal | None] = mapped_column(Score)
     rate_recomputed: Mapped[Decimal | None] = mapped_column(Score)
+    budget_score_reported: Mapped[Decimal | None] = mapped_column(Score)  # 预算执行得分 (migration 0002)
+    budget_score_recomputed: Mapped[Decimal | None] = mapped_column(Score)
     total_reported: Mapped[Decimal | None] = mapped_column(Score)
     total_recomputed: Mapped[Decimal | None] = mapped_column(Score)
     grade_reported: Mapped[str | None] = mapped_column(String(8))
@@ -132,6 +135,23 @@ class FormRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     file: Mapped[StoredFile] = relationship(back_populates="forms")
+    # the JSON lives in its own table, so that scans of forms (dashboard sums, searches)
+    # read narrow rows; load it explicitly (selectinload) where a page needs it
+    payload: Mapped[FormData] = relationship(lazy="raise", cascade="all, delete-orphan", uselist=False)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """``Form.to_json_dict()`` of this form (the payload must have been loaded)."""
+        return self.payload.data
+
+
+class FormData(Base):
+    """A form's JSON (``Form.to_json_dict()``), one row per form (migration 0002)."""
+
+    __tablename__ = "form_data"
+
+    form_id: Mapped[int] = mapped_column(ForeignKey("forms.id", ondelete="CASCADE"), primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 class IndicatorRow(Base):
@@ -159,18 +179,22 @@ class FindingRow(Base):
     so that the role scope and filters need no join."""
 
     __tablename__ = "findings"
-    __table_args__ = (
-        Index("ix_findings_scope", "department", "unit", "year"),
+    __table_args__ = (  # (migration 0002) the lists sort by rank, code, id; the dashboard counts by code
+        Index("ix_findings_scope", "department", "unit", "year", "severity_rank", "code"),
+        Index("ix_findings_dept_year", "department", "year", "severity_rank", "code"),
+        Index("ix_findings_year", "year", "severity_rank", "code"),
+        Index("ix_findings_rank", "severity_rank", "code", "id"),
         Index("ix_findings_code", "code", "severity"),
-        Index("ix_findings_severity", "severity"),
+        Index("ix_findings_form_code", "form_id", "code"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    form_id: Mapped[int | None] = mapped_column(ForeignKey("forms.id", ondelete="CASCADE"), index=True)
+    form_id: Mapped[int | None] = mapped_column(ForeignKey("forms.id", ondelete="CASCADE"))
     file_id: Mapped[int] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(String(8))
     name: Mapped[str] = mapped_column(String(64), default="")
     severity: Mapped[str] = mapped_column(String(8))
+    severity_rank: Mapped[int] = mapped_column(SmallInteger, default=3)  # SEVERITY_RANK: lists sort on it
     category: Mapped[str] = mapped_column(String(32))
     field: Mapped[str] = mapped_column(String(128), default="")
     message: Mapped[str] = mapped_column(Text)

@@ -213,13 +213,17 @@ def create_app(store: Store, *, title: str = "jixiao 绩效") -> FastAPI:
         log.exception("unhandled error on %s", request.url.path)
         return error_response(request, 500, "服务器内部错误，已记录。请稍后重试或联系管理员。")
 
+    def too_large_message(size: int) -> str:
+        return (f"上传内容过大（{size / 1048576:.1f} MB）。单个文件不超过 {limits.max_file_bytes / 1048576:.0f} MB，"
+                f"一次最多 {limits.max_files} 个文件。")
+
+    app.add_middleware(BodyLimit, limit=limits.max_request_bytes, message=too_large_message)
+
     @app.middleware("http")
     async def _guard(request: Request, call_next: Callable):
         length = request.headers.get("content-length")
         if request.method == "POST" and length and length.isdigit() and int(length) > limits.max_request_bytes:
-            return error_response(request, 413, (
-                f"上传内容过大（{int(length) / 1048576:.1f} MB）。单个文件不超过 {limits.max_file_bytes / 1048576:.0f} MB，"
-                f"一次最多 {limits.max_files} 个文件。"))
+            return error_response(request, 413, too_large_message(int(length)))
         response = await call_next(request)
         h = response.headers
         h.setdefault("X-Content-Type-Options", "nosniff")
@@ -544,6 +548,34 @@ def create_app(store: Store, *, title: str = "jixiao 绩效") -> FastAPI:
     return app
 
 
+class BodyLimit:
+    """Counts the bytes of a request body as they arrive and stops at ``limit``: a body sent
+    without ``Content-Length`` (chunked) is refused while streaming, before it is parsed or
+    spooled whole. (With ``Content-Length`` the ``_guard`` middleware refuses it up front.)
+    The 413 is raised as an HTTPException, which FastAPI's body parsing passes on, so it is
+    the usual Chinese error page or JSON error."""
+
+    def __init__(self, app: Any, *, limit: int, message: Callable[[int], str]):
+        self.app, self.limit, self.message = app, limit, message
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> dict:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise HTTPException(413, self.message(seen))
+            return message
+
+        await self.app(scope, counted, send)
+
+
 def _safe_next(nxt: str) -> str:
     """Only a local path (never //host or a scheme) after login."""
     if not nxt or not nxt.startswith("/") or nxt.startswith("//") or "\\" in nxt or "://" in nxt:
@@ -557,6 +589,27 @@ def _user_dict(u) -> dict[str, Any]:
             "created_at": u.created_at}
 
 
+FORM_ANCHOR = "jx-form-"
+
+
+@lru_cache(maxsize=128)
+def _score_histogram(reported: tuple[tuple[int, int], ...], recomputed: tuple[tuple[int, int], ...],
+                     lines: tuple[tuple[str, float], ...]) -> str:
+    """The report's score histogram from counts per whole point ((point, count) pairs, as
+    ``Store.dashboard`` gives them): the same bins and counts as from every total, since the
+    bins are whole points wide. The chart takes values, so each point is repeated count
+    times; cached on the counts, which change only when forms are added."""
+    from ..report import charts
+
+    def values(pairs: tuple[tuple[int, int], ...]) -> list[float]:
+        out: list[float] = []
+        for point, n in pairs:
+            out.extend([float(point)] * n)
+        return out
+
+    return charts.score_histogram(values(reported), values(recomputed), grade_lines=lines)
+
+
 def _dashboard_charts(d: dict[str, Any], store: Store) -> dict[str, str]:
     """The report's SVG charts, fed from the dashboard's queries (per-project charts: 60 bars at most)."""
     from ..checks import REGISTRY, load_families
@@ -564,17 +617,21 @@ def _dashboard_charts(d: dict[str, Any], store: Store) -> dict[str, str]:
 
     load_families()
     rb = store.rulebook
-    rates = [(charts.Bar(p or "（无项目名称）"), float(r)) for _, p, r in d["_lowest_rates"]]
-    budgets = [(charts.Bar(p or "（无项目名称）"), float(a or 0), float(b)) for _, p, a, b in d["_budget_changes"]]
-    rep = [float(a) for a, _ in d["_totals"] if a is not None]
-    rec = [float(b) for _, b in d["_totals"] if b is not None]
+    # each bar links to its form: the charts link to "#anchor" (sections of the report); here the
+    # anchor is the form id, turned into the form page's URL below
+    rates = [(charts.Bar(p or "（无项目名称）", f"{FORM_ANCHOR}{i}"), float(r)) for i, p, r in d["_lowest_rates"]]
+    budgets = [(charts.Bar(p or "（无项目名称）", f"{FORM_ANCHOR}{i}"), float(a or 0), float(b))
+               for i, p, a, b in d["_budget_changes"]]
     lines = [(g.grade, float(g.min)) for g in rb.grades if g.min > 0] if rb.grades_enabled else []
+    def linked(svg: str) -> str:
+        return svg.replace(f'href="#{FORM_ANCHOR}', 'href="/forms/')
+
     out = {
-        "rate": charts.rate_chart(rates, threshold=90.0),
-        "scores": charts.score_histogram(rep, rec, grade_lines=lines),
+        "rate": linked(charts.rate_chart(rates, threshold=90.0)),
+        "scores": _score_histogram(*d["_score_buckets"], tuple(lines)),
         "findings": charts.findings_chart([(c, REGISTRY[c].title if c in REGISTRY else "", n)
                                            for c, n in d["findings_by_code"].items()]),
-        "budget": charts.budget_chart(budgets),
+        "budget": linked(charts.budget_chart(budgets)),
     }
     out["rate_caption"] = (f"共 {d['_forms_with_rate']} 张表，图中为执行率最低的 {len(rates)} 张"
                            if d["_forms_with_rate"] > len(rates) else "")

@@ -23,7 +23,8 @@
 
   function links(td, ids) {
     (ids || []).slice(0, 20).forEach(function (id) {
-      var a = document.createElement("a"); a.href = "/forms/" + id; a.textContent = " #" + id; td.appendChild(a);
+      var a = document.createElement("a"); a.href = "/forms/" + id; a.textContent = "#" + id;
+      td.appendChild(document.createTextNode(" ")); td.appendChild(a);
     });
   }
 
@@ -47,6 +48,7 @@
         bar.value = 1;
         if (xhr.status === 200 && body && body.results) {
           var r = body.results[0]; row.className = "st-" + r.status; out.textContent = describe(r); links(out, r.form_ids);
+          row.firstChild.textContent = r.filename;  // the name as the server keeps it (no folders)
         } else {
           row.className = "st-unreadable";
           out.textContent = (body && body.error) ? body.error.message : "上传失败（" + xhr.status + "）";
@@ -69,7 +71,14 @@
       var p = document.createElement("progress"); p.max = 1; p.value = 0; cell(tr, "").appendChild(p);
       cell(tr, "等待上传"); tbody.appendChild(tr); return tr;
     });
-    var i = 0;
-    (function next() { if (i < files.length) { var k = i++; send(files[k], rows[k]).then(next); } })();
+    var i = 0, done = document.getElementById("upload-done");
+    if (done) done.hidden = true;
+    (function next() {
+      if (i < files.length) { var k = i++; send(files[k], rows[k]).then(next); return; }
+      if (done) {  // the list of recent files below was drawn before this upload
+        done.querySelector("span").textContent = "已处理 " + files.length + " 个文件。";
+        done.hidden = false;
+      }
+    })();
   });
 })();

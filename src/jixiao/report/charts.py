@@ -196,7 +196,15 @@ def score_histogram(reported: Sequence[float], recomputed: Sequence[float], *,
     """Histogram of total scores: 自评总分 and 复算总分 side by side in each bin.
 
     The last bin includes 100; grade boundaries inside the range are drawn as lines."""
-    start, w = _bins(list(reported) + list(recomputed))
+    return score_histogram_counts([(v, 1) for v in reported], [(v, 1) for v in recomputed],
+                                  grade_lines=grade_lines)
+
+
+def score_histogram_counts(reported: Sequence[tuple[float, int]], recomputed: Sequence[tuple[float, int]], *,
+                           grade_lines: Sequence[tuple[str, float]] = (("优", 90), ("良", 80), ("中", 60))) -> str:
+    """:func:`score_histogram` from (score, count) pairs: a database gives counts per
+    score (a ``GROUP BY``), and 100,000 totals need not be listed one by one."""
+    start, w = _bins([v for v, _ in reported] + [v for v, _ in recomputed])
     n = max(1, int(round((100 - start) / w)))
 
     def index(v: float) -> int:
@@ -204,10 +212,10 @@ def score_histogram(reported: Sequence[float], recomputed: Sequence[float], *,
 
     rep = [0] * n
     rec = [0] * n
-    for v in reported:
-        rep[index(v)] += 1
-    for v in recomputed:
-        rec[index(v)] += 1
+    for v, c in reported:
+        rep[index(v)] += c
+    for v, c in recomputed:
+        rec[index(v)] += c
     left, right, top, bottom_pad = 46.0, 16.0, 48.0, 42.0
     plot_h = 220.0
     height = top + plot_h + bottom_pad

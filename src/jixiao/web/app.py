@@ -597,17 +597,11 @@ def _score_histogram(reported: tuple[tuple[int, int], ...], recomputed: tuple[tu
                      lines: tuple[tuple[str, float], ...]) -> str:
     """The report's score histogram from counts per whole point ((point, count) pairs, as
     ``Store.dashboard`` gives them): the same bins and counts as from every total, since the
-    bins are whole points wide. The chart takes values, so each point is repeated count
-    times; cached on the counts, which change only when forms are added."""
+    bins are whole points wide. Cached on the counts, which change only when forms are added."""
     from ..report import charts
 
-    def values(pairs: tuple[tuple[int, int], ...]) -> list[float]:
-        out: list[float] = []
-        for point, n in pairs:
-            out.extend([float(point)] * n)
-        return out
-
-    return charts.score_histogram(values(reported), values(recomputed), grade_lines=lines)
+    return charts.score_histogram_counts([(float(p), n) for p, n in reported],
+                                         [(float(p), n) for p, n in recomputed], grade_lines=lines)
 
 
 def _dashboard_charts(d: dict[str, Any], store: Store) -> dict[str, str]:

@@ -291,6 +291,22 @@ def _rules(rulebook: str | None, sample: bool, files, config: Path | None = None
         raise typer.Exit(1)
 
 
+def _review(batch: _Batch, rb, cfg, *, keep_rows: bool, keep_forms: bool):
+    """Review every form of the batch: the Review (with the unreadable files), and the
+    forms themselves when a report will lay them out (otherwise none are kept)."""
+    from .checks import Reviewer
+
+    reviewer = Reviewer(rb, cfg, keep_indicator_rows=keep_rows)
+    kept: list[Form] = []
+    for form in batch.forms():
+        reviewer.add(form)
+        if keep_forms:
+            kept.append(form)
+    review = reviewer.finish()
+    review.unreadable = [e.to_dict() for e in batch.failed]
+    return review, kept
+
+
 @app.command("review")
 def review_cmd(
     files: Annotated[Optional[list[Path]], typer.Argument(help="自评表文件或文件夹 / files or folders")] = None,
@@ -311,7 +327,6 @@ def review_cmd(
     open_: Annotated[bool, typer.Option("--open", help="生成后用浏览器打开 HTML 报告（需要图形界面）")] = False,
 ):
     """审核自评表：复算并运行检查目录，按表列出问题 / review forms like a linter."""
-    from .checks import Reviewer
     from .report import print_review, write_csv, write_json, write_xlsx
 
     if output is not None and output.suffix.lower() != ".xlsx":
@@ -320,14 +335,8 @@ def review_cmd(
     rb, cfg = _rules(rulebook, sample, files, config, select=_codes(select), ignore=_codes(ignore),
                      fail_on=fail_on.value)
     batch = _Batch(files or [], sample, exclude=output, exclude_dir=report)
-    reviewer = Reviewer(rb, cfg, keep_indicator_rows=output is not None or report is not None)
-    kept: list[Form] = []  # the report lays every form out: keep them only when one is asked for
-    for form in batch.forms():
-        reviewer.add(form)
-        if report is not None:
-            kept.append(form)
-    review = reviewer.finish()
-    review.unreadable = [e.to_dict() for e in batch.failed]
+    review, kept = _review(batch, rb, cfg, keep_rows=output is not None or report is not None,
+                           keep_forms=report is not None)
     if format is ReviewFmt.json:
         write_json(review, sys.stdout)
     elif format is ReviewFmt.csv:
@@ -341,9 +350,7 @@ def review_cmd(
         err.print(f"已写入 {output}")
     if report is not None:
         _write_report(kept, review, rb, report, ("html", "xlsx", "pdf"), open_)
-    if batch.failed:
-        err.print(f"[yellow]{len(batch.failed)} 个文件无法读取，其余文件已处理。[/yellow]")
-        raise typer.Exit(EXIT_UNREADABLE)
+    batch.finish()
     if review.failed():
         raise typer.Exit(1)
 
@@ -401,9 +408,11 @@ def _write_report(forms: list[Form], review, rb, out_dir: Path, formats: tuple[s
 _KIND_ZH = {"html": " HTML ", "xlsx": " Excel ", "pdf": " PDF "}
 
 
-class ReportFmt(str, Enum):
-    html = "html"
+class OutFmt(str, Enum):
+    """Output formats of report and render."""
+
     xlsx = "xlsx"
+    html = "html"
     pdf = "pdf"
 
 
@@ -414,40 +423,24 @@ def report_cmd(
     rulebook: Annotated[Optional[str], typer.Option(
         "--rulebook", "-r", help="评分规则：内置名称或 .toml 文件；默认 national，--sample 时为 shanghai")] = None,
     config: Annotated[Optional[Path], typer.Option("--config", "-c", help="检查配置文件（TOML，[checks] 表）")] = None,
-    to: Annotated[Optional[list[ReportFmt]], typer.Option("--to", help="只生成这些格式（可重复）：html、xlsx、pdf")] = None,
+    to: Annotated[Optional[list[OutFmt]], typer.Option("--to", help="只生成这些格式（可重复）：html、xlsx、pdf")] = None,
     open_: Annotated[bool, typer.Option("--open", help="生成后用浏览器打开 HTML 报告（需要图形界面）")] = False,
     sample: Annotated[bool, typer.Option("--sample", help="使用内置样例（16 张 2024 年自评表）")] = False,
 ):
     """生成审核报告：首页摘要、图表、逐表问题（HTML、Excel、PDF）/ write the review report."""
-    from .checks import Reviewer
-
     rb, cfg = _rules(rulebook, sample, files, config)
     batch = _Batch(files or [], sample, exclude_dir=out_dir)
-    reviewer = Reviewer(rb, cfg, keep_indicator_rows=True)
-    forms: list[Form] = []
-    for form in batch.forms():
-        reviewer.add(form)
-        forms.append(form)
-    review = reviewer.finish()
-    review.unreadable = [e.to_dict() for e in batch.failed]
+    review, forms = _review(batch, rb, cfg, keep_rows=True, keep_forms=True)
     formats = tuple(dict.fromkeys(t.value for t in to)) if to else ("html", "xlsx", "pdf")
     _write_report(forms, review, rb, out_dir, formats, open_)
-    if batch.failed:
-        err.print(f"[yellow]{len(batch.failed)} 个文件无法读取，其余文件已处理。[/yellow]")
-        raise typer.Exit(EXIT_UNREADABLE)
-
-
-class RenderFmt(str, Enum):
-    xlsx = "xlsx"
-    html = "html"
-    pdf = "pdf"
+    batch.finish()
 
 
 @app.command("render")
 def render_cmd(
     files: Annotated[Optional[list[Path]], typer.Argument(help="自评表文件或文件夹 / files or folders")] = None,
-    to: Annotated[RenderFmt, typer.Option("--to", "-t", help="输出格式：xlsx（可继续填写，含公式）、html 或 pdf")]
-    = RenderFmt.xlsx,
+    to: Annotated[OutFmt, typer.Option("--to", "-t", help="输出格式：xlsx（可继续填写，含公式）、html 或 pdf")]
+    = OutFmt.xlsx,
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="输出文件（一个输入文件时）或文件夹；默认当前文件夹，文件名为“原文件名-自评表”")] = None,
     rulebook: Annotated[Optional[str], typer.Option(

@@ -23,7 +23,7 @@ def test_migrated_schema(fresh):
     idx = {i["name"] for i in insp.get_indexes("forms")}
     assert {"ix_forms_scope", "ix_forms_project", "ix_forms_grade"} <= idx
     with fresh.store.engine.connect() as conn:
-        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0002"
+        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0003"
     cols = {c["name"] for c in insp.get_columns("forms")}
     assert {"budget_score_reported", "budget_score_recomputed"} <= cols
     from jixiao.store import migrate
@@ -122,9 +122,10 @@ def test_serve_help():
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_migration_0002_keeps_data(backend, request, tmp_path):
-    """0001 → 0002 on a database with a form: the JSON moves to form_data, findings get their
-    rank, and nothing is lost (no table copy that would cascade deletes)."""
+def test_migrations_keep_data(backend, request, tmp_path):
+    """0001 → head on a database with a form: the JSON moves to form_data, findings get their
+    rank, nothing is lost (no table copy that would cascade deletes), and 0003 builds the
+    dashboard summaries from the rows already there."""
     from alembic import command
     from sqlalchemy import MetaData, insert, select
 
@@ -165,4 +166,13 @@ def test_migration_0002_keeps_data(backend, request, tmp_path):
         assert c.execute(select(t["forms"].c.project_name)).scalar_one() == "甲"
         ranks = dict(c.execute(select(t["findings"].c.severity, t["findings"].c.severity_rank)).all())
         assert ranks == {"error": 0, "warning": 1, "info": 2}
+        # 0003: workflow columns with their defaults, and the dashboard summaries built from the rows
+        assert c.execute(select(t["forms"].c.status, t["forms"].c.version, t["forms"].c.origin)).one() == \
+            ("submitted", 1, "upload")
+        d = c.execute(select(t["dash_forms"].c.n, t["dash_forms"].c.n_errors, t["dash_forms"].c.rep_pt,
+                             t["dash_forms"].c.year, t["dash_forms"].c.department)).one()
+        assert tuple(d) == (1, 1, -1, 0, "d")
+        counts = dict(c.execute(select(t["dash_findings"].c.code, t["dash_findings"].c.n)).all())
+        assert counts == {"JX101": 1, "JX201": 1, "JX301": 1}
+        assert c.execute(select(t["meta"].c.value)).scalar_one() == 1
     engine.dispose()

@@ -138,7 +138,7 @@ class Source(_Model):
     """Where the form came from."""
 
     file: str
-    format: Literal["text", "pdf", "xlsx", "xls", "docx", "doc", "html"] = "text"
+    format: Literal["text", "pdf", "xlsx", "xls", "docx", "doc", "html", "editor"] = "text"  # editor: filled in jixiao serve
     encoding: str | None = None
     index: int = Field(0, description="0-based position of the form in its file")
     page: int | None = None

@@ -10,9 +10,10 @@ files with the library and keeps the results; it knows nothing of HTTP.
 """
 
 from .db import migrate, open_database, sqlite_url
+from .editing import STATUS_ZH, EditConflict
 from .models import ROLE_ZH, ROLES
 from .sniff import UnsupportedContent, sniff_kind
 from .store import FileResult, Limits, Store, StoreError, UploadTooLarge
 
-__all__ = ["FileResult", "Limits", "ROLES", "ROLE_ZH", "Store", "StoreError", "UnsupportedContent", "UploadTooLarge",
+__all__ = ["EditConflict", "STATUS_ZH", "FileResult", "Limits", "ROLES", "ROLE_ZH", "Store", "StoreError", "UnsupportedContent", "UploadTooLarge",
            "migrate", "open_database", "sniff_kind", "sqlite_url"]

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
-    JSON, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, Numeric, SmallInteger, String, Text,
+    JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, Numeric, SmallInteger, String, Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -133,6 +133,12 @@ class FormRow(Base):
     n_infos: Mapped[int] = mapped_column(Integer, default=0)
     n_indicators: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # migration 0003 (issue 7): workflow status, optimistic-lock version, where it came from
+    status: Mapped[str] = mapped_column(String(16), default="submitted", index=True)  # see editing.STATUS_ZH
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    origin: Mapped[str] = mapped_column(String(8), default="upload")  # upload, editor
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    total_reviewed: Mapped[Decimal | None] = mapped_column(Score)  # 复核分, when a reviewer adjusted a score
 
     file: Mapped[StoredFile] = relationship(back_populates="forms")
     # the JSON lives in its own table, so that scans of forms (dashboard sums, searches)
@@ -205,11 +211,14 @@ class FindingRow(Base):
     year: Mapped[int | None] = mapped_column(Integer)
     department: Mapped[str] = mapped_column(String(255), default="")
     unit: Mapped[str] = mapped_column(String(255), default="")
+    suppressed: Mapped[bool] = mapped_column(Boolean, default=False)  # dismissed by a reviewer (0003)
 
 
 class ReviewDecision(Base):
-    """A reviewer's decision on a finding (accepted, dismissed, ...): the table
-    issue 7's editor fills; nothing writes it yet."""
+    """A reviewer's decision (migration 0003 gave it its columns): ``kind`` accept or
+    dismiss (a finding, matched by ``code``/``field``/``fingerprint``: findings are
+    recomputed on every save, so a dismissal cannot point at a finding id), note (at
+    ``field``), adjust (a reviewed score ``value`` for ``field``). Inactive when replaced."""
 
     __tablename__ = "review_decisions"
 
@@ -220,6 +229,97 @@ class ReviewDecision(Base):
     decision: Mapped[str] = mapped_column(String(24))
     comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    kind: Mapped[str] = mapped_column(String(16), default="")
+    code: Mapped[str] = mapped_column(String(8), default="")
+    field: Mapped[str] = mapped_column(String(128), default="")
+    fingerprint: Mapped[str] = mapped_column(String(32), default="")
+    value: Mapped[Decimal | None] = mapped_column(Score)
+    username: Mapped[str] = mapped_column(String(64), default="")
+    form_version: Mapped[int | None] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class FormVersion(Base):
+    """One saved version of a form's editor document (issue 7): never updated."""
+
+    __tablename__ = "form_versions"
+    __table_args__ = (UniqueConstraint("form_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    form_id: Mapped[int] = mapped_column(ForeignKey("forms.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    doc: Mapped[dict[str, Any]] = mapped_column(JSON)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    username: Mapped[str] = mapped_column(String(64), default="")
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    action: Mapped[str] = mapped_column(String(16))  # upload, create, save, autosave
+    changes: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [{field, label, before, after}]
+
+
+class FormEvent(Base):
+    """Something that happened to a form: save, workflow step, decision, note, adjustment."""
+
+    __tablename__ = "form_events"
+    __table_args__ = (Index("ix_form_events_form", "form_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    form_id: Mapped[int] = mapped_column(ForeignKey("forms.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    username: Mapped[str] = mapped_column(String(64), default="")
+    action: Mapped[str] = mapped_column(String(16))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str | None] = mapped_column(String(16))
+    version: Mapped[int | None] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class DashForms(Base):
+    """Dashboard summary of forms (migration 0003, kept by :mod:`jixiao.store.summary`)."""
+
+    __tablename__ = "dash_forms"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0: none
+    department: Mapped[str] = mapped_column(String(255), primary_key=True)
+    unit: Mapped[str] = mapped_column(String(255), primary_key=True)
+    grade_reported: Mapped[str] = mapped_column(String(8), primary_key=True)  # '': none
+    grade_recomputed: Mapped[str] = mapped_column(String(8), primary_key=True)
+    rep_pt: Mapped[int] = mapped_column(SmallInteger, primary_key=True)  # -1: none
+    rec_pt: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+    n_errors: Mapped[int] = mapped_column(Integer, default=0)
+    n_incomplete: Mapped[int] = mapped_column(Integer, default=0)
+    n_low: Mapped[int] = mapped_column(Integer, default=0)
+    n_rate: Mapped[int] = mapped_column(Integer, default=0)
+    n_both: Mapped[int] = mapped_column(Integer, default=0)
+    n_rep: Mapped[int] = mapped_column(Integer, default=0)
+    n_rec: Mapped[int] = mapped_column(Integer, default=0)
+    s_initial: Mapped[int] = mapped_column(BigInteger, default=0)  # 1/10000 万元
+    s_budget: Mapped[int] = mapped_column(BigInteger, default=0)
+    s_executed: Mapped[int] = mapped_column(BigInteger, default=0)
+    s_rep: Mapped[int] = mapped_column(BigInteger, default=0)  # 1/10000 point
+    s_rec: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class DashFindings(Base):
+    """Dashboard summary of findings not dismissed (migration 0003)."""
+
+    __tablename__ = "dash_findings"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    department: Mapped[str] = mapped_column(String(255), primary_key=True)
+    unit: Mapped[str] = mapped_column(String(255), primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    severity_rank: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Meta(Base):
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
 
 
 class AuditEntry(Base):

@@ -25,10 +25,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession, selectinload
 
 from ..model import Form
+from . import summary
 from .db import open_database
+from .editing import EditingMixin
 from .keys import department_key, project_key, unit_key
 from .models import (
-    ROLES, SEVERITY_RANK, AuditEntry, FindingRow, FormData, FormRow, IndicatorRow, ReviewDecision, Session, StoredFile,
+    ROLES, SEVERITY_RANK, AuditEntry, DashFindings, DashForms, FindingRow, FormData, FormRow, IndicatorRow, ReviewDecision, Session, StoredFile,
     User, utcnow,
 )
 from .passwords import hash_password, verify_password
@@ -197,7 +199,7 @@ def _finding_ids(d: dict[str, Any], file_id: int, first_form: int) -> dict[str, 
     return {**d, "file_id": file_id, "form_id": None if pos is None else first_form + pos}
 
 
-class Store:
+class Store(EditingMixin):
     def __init__(self, url: str, *, rulebook: str = "national", limits: Limits | None = None):
         from ..scoring import load_rulebook
 
@@ -206,7 +208,7 @@ class Store:
         self.rulebook_name = rulebook
         self.rulebook = load_rulebook(rulebook)
         self.limits = limits or Limits()
-        self._results: OrderedDict[tuple, tuple[tuple[int, int], Any]] = OrderedDict()  # see _cached
+        self._results: OrderedDict[tuple, tuple[int, Any]] = OrderedDict()  # see _cached
         self._cache_lock = threading.Lock()
 
     def close(self) -> None:
@@ -393,7 +395,9 @@ class Store:
                 s.rollback()
                 old = s.scalar(select(StoredFile).where(StoredFile.sha256 == sha))
                 return self._duplicate(s, old, res, user)
-            ids = self._store_review(s, row, kept, review)
+            # a 填报单位's own upload is its filling, to check and submit: a draft (docs/editor.md)
+            ids = [r.id for r in self._store_review(s, row, kept, review,
+                                                    status="draft" if user.role == "unit" else "submitted")]
             s.add(AuditEntry(user_id=user.id, username=user.username, action="upload", target=name[:255],
                              detail={"file_id": row.id, "sha256": sha, "status": status, "forms": len(kept),
                                      "skipped": skipped, "added_to_existing": old_id is not None}))
@@ -418,9 +422,12 @@ class Store:
             res.message += f"（当时的结果：{old.message}）"
         return res
 
-    def _store_review(self, s: DbSession, file: StoredFile, forms: list[tuple[int, Form]], review: Any) -> list[int]:
+    def _store_review(self, s: DbSession, file: StoredFile, forms: list[tuple[int, Form]], review: Any,
+                      *, status: str = "submitted", origin: str = "upload") -> list[FormRow]:
         form_rows, indicators, findings = review_rows(forms, review)
-        rows = [FormRow(file_id=file.id, payload=FormData(data=d.pop("data")), **d) for d in form_rows]
+        now = utcnow()
+        rows = [FormRow(file_id=file.id, payload=FormData(data=d.pop("data")), status=status, origin=origin,
+                        version=1, updated_at=now, **d) for d in form_rows]
         s.add_all(rows)
         s.flush()
         for d in indicators:
@@ -428,7 +435,8 @@ class Store:
         for d in findings:
             pos = d.pop("form_pos")
             s.add(FindingRow(form_id=rows[pos].id if pos is not None else None, file_id=file.id, **d))
-        return [r.id for r in rows]
+        summary.apply(s, form_rows, findings)
+        return rows
 
     def bulk_load(self, file: dict[str, Any], forms: list[tuple[int, Form]], review: Any,
                   ids: dict[str, int]) -> int:
@@ -454,6 +462,7 @@ class Store:
                 c.execute(insert(IndicatorRow), [_indicator_ids(d, first) for d in indicators])
             if findings:
                 c.execute(insert(FindingRow), [_finding_ids(d, fid, first) for d in findings])
+            summary.apply(c, form_rows, findings)
         return fid
 
     def reset_sequences(self) -> None:
@@ -594,13 +603,11 @@ class Store:
             q = q.limit(limit) if limit is not None else q.offset((page - 1) * per_page).limit(per_page)
             return list(s.scalars(q)), total
 
-    def data_version(self) -> tuple[int, int]:
-        """Changes whenever forms or findings are added (the highest ids; rows are never
-        updated or deleted by the app: a future delete or edit path must change this too)."""
+    def data_version(self) -> int:
+        """Changes with every write to forms or findings, in any process (``meta.data_version``,
+        bumped by :func:`summary.apply` and :func:`summary.bump`)."""
         with self.Session() as s:
-            a, b = s.execute(select(select(func.max(FormRow.id)).scalar_subquery(),
-                                    select(func.max(FindingRow.id)).scalar_subquery())).one()
-        return a or 0, b or 0
+            return summary.data_version(s)
 
     def dashboard(self, user: User, f: Filters) -> dict[str, Any]:
         """The dashboard's figures for the user's scope and filters; cached in this process
@@ -611,54 +618,57 @@ class Store:
 
     def _dashboard(self, user: User, f: Filters) -> dict[str, Any]:
         fw = self._forms_where(user, Filters(year=f.year, department=f.department, unit=f.unit))
-        gw = self._findings_where(user, Filters(year=f.year, department=f.department, unit=f.unit))
-        both = and_(FormRow.budget_wan.isnot(None), FormRow.executed_wan.isnot(None))
+
+        def summary_where(t: Any) -> list[ColumnElement[bool]]:  # the summary tables' scope and filters
+            w = [scope_clause(user, t.department, t.unit)]
+            if f.year is not None:
+                w.append(t.year == f.year)
+            if f.department:
+                w.append(t.department == department_key(f.department))
+            if f.unit:
+                w.append(t.unit == unit_key(f.unit))
+            return w
+
         rank_sev = {v: k for k, v in SEVERITY_RANK.items()}
-
-        def both_sum(col: Any) -> Any:
-            return func.sum(case((both, col), else_=None))
-
-        def point(col: Any) -> Any:  # the whole point of a total (NULL stays NULL)
-            return cast(col, Integer) if self.engine.dialect.name == "sqlite" else func.floor(col)
-
-        rep_pt, rec_pt = point(FormRow.total_reported), point(FormRow.total_recomputed)
+        D = DashForms
         with self.Session() as s:
-            # One pass over the (narrow) forms rows: counts, sums and means per (grades, whole
-            # points of the totals), added up here. The score histogram needs counts per bin, not
-            # every total: bins are 1, 2, 5 or 10 points wide and start on a multiple of their width.
+            # The summary rows (see summary.py), added up here: counts and exact sums per
+            # (grades, whole points of the totals). The score histogram needs counts per bin,
+            # not every total: bins are 1, 2, 5 or 10 points wide and start on a multiple of their width.
             groups = s.execute(select(
-                FormRow.grade_reported, FormRow.grade_recomputed, rep_pt, rec_pt,
-                func.count(FormRow.id), func.sum(case((FormRow.has_errors, 1), else_=0)),
-                func.sum(case((FormRow.complete, 0), else_=1)),
-                func.sum(case((FormRow.confidence == "low", 1), else_=0)),
-                both_sum(FormRow.initial_wan), both_sum(FormRow.budget_wan), both_sum(FormRow.executed_wan),
-                func.sum(FormRow.total_reported), func.count(FormRow.total_reported),
-                func.sum(FormRow.total_recomputed), func.count(FormRow.total_recomputed),
-                func.count(FormRow.rate)).where(*fw)
-                .group_by(FormRow.grade_reported, FormRow.grade_recomputed, rep_pt, rec_pt)).all()
-            n = n_err = n_incomplete = n_low = n_rate = n_rep = n_rec = 0
-            initial = budget = executed = sum_rep = sum_rec = None
+                D.grade_reported, D.grade_recomputed, D.rep_pt, D.rec_pt, *(func.sum(getattr(D, c))
+                                                                           for c in summary.FORM_SUMS))
+                .where(*summary_where(D))
+                .group_by(D.grade_reported, D.grade_recomputed, D.rep_pt, D.rec_pt)).all()
+            n = n_err = n_incomplete = n_low = n_rate = n_both = n_rep = n_rec = 0
+            initial = budget = executed = sum_rep = sum_rec = 0
             grades: Counter = Counter()
             grades_rec: Counter = Counter()
             hist_rep: Counter = Counter()
             hist_rec: Counter = Counter()
-            for (g, gr, pr, pc, c, e, inc, low, a, b, x, sr, cr, sc, cc, nr) in groups:
-                n, n_err, n_incomplete, n_low, n_rate = n + c, n_err + e, n_incomplete + inc, n_low + low, n_rate + nr
-                n_rep, n_rec = n_rep + cr, n_rec + cc
-                initial, budget, executed = _add(initial, a), _add(budget, b), _add(executed, x)
-                sum_rep, sum_rec = _add(sum_rep, sr), _add(sum_rec, sc)
-                grades[g] += c
-                grades_rec[gr] += c
-                if pr is not None:
+            for (g, gr, pr, pc, c, e, inc, low, nr, nb, cr, cc, a, b, x, sr, sc) in groups:
+                c, cr, cc = int(c), int(cr), int(cc)
+                if c <= 0:
+                    continue
+                n, n_err, n_incomplete, n_low = n + c, n_err + int(e), n_incomplete + int(inc), n_low + int(low)
+                n_rate, n_both, n_rep, n_rec = n_rate + int(nr), n_both + int(nb), n_rep + cr, n_rec + cc
+                initial, budget, executed = initial + int(a), budget + int(b), executed + int(x)
+                sum_rep, sum_rec = sum_rep + int(sr), sum_rec + int(sc)
+                grades[g or None] += c
+                grades_rec[gr or None] += c
+                if pr >= 0:
                     hist_rep[int(pr)] += cr
-                if pc is not None:
+                if pc >= 0:
                     hist_rec[int(pc)] += cc
-            mean_rep = Decimal(str(sum_rep)) / n_rep if n_rep else None
-            mean_rec = Decimal(str(sum_rec)) / n_rec if n_rec else None
+            e4 = Decimal(10000)
+            initial, budget, executed = ((Decimal(v) / e4 if n_both else None) for v in (initial, budget, executed))
+            mean_rep = Decimal(sum_rep) / e4 / n_rep if n_rep else None
+            mean_rec = Decimal(sum_rec) / e4 / n_rec if n_rec else None
             buckets = [tuple(sorted(hist_rep.items())), tuple(sorted(hist_rec.items()))]
-            # findings: counted from the indexes that end in (severity_rank, code)
-            by_code_sev = s.execute(select(FindingRow.code, FindingRow.severity_rank, func.count()).where(*gw)
-                                    .group_by(FindingRow.severity_rank, FindingRow.code)).all()  # index order
+            by_code_sev = s.execute(select(DashFindings.code, DashFindings.severity_rank, func.sum(DashFindings.n))
+                                    .where(*summary_where(DashFindings))
+                                    .group_by(DashFindings.severity_rank, DashFindings.code)).all()
+            by_code_sev = [(code, r, int(c)) for code, r, c in by_code_sev if int(c) > 0]
             lowest = s.execute(select(FormRow.id, FormRow.project_name, FormRow.rate).where(*fw, FormRow.rate.isnot(None))
                                .order_by(FormRow.rate.asc(), FormRow.id).limit(60)).all()
             adjust = func.abs(func.coalesce(FormRow.budget_wan, 0) - func.coalesce(FormRow.initial_wan, 0))

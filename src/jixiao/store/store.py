@@ -92,6 +92,7 @@ class Filters:
     category: str | None = None
     q: str | None = None
     form_id: int | None = None
+    status: str | None = None  # workflow status of the form (editing.STATUS_ZH)
 
     def active(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v not in (None, "")}
@@ -490,6 +491,8 @@ class Store(EditingMixin):
             w.append(FormRow.grade_reported == f.grade)
         if f.has_errors is not None:
             w.append(FormRow.has_errors == f.has_errors)
+        if f.status:
+            w.append(FormRow.status == f.status)
         if f.q:
             w.append(FormRow.project_name.contains(f.q, autoescape=True))
         if f.code:

@@ -325,20 +325,22 @@ class EditingMixin:
                 doc = form_to_doc(Form.model_validate(data)) if data is not None else None
         return doc
 
-    def _review_one(self, form: Form) -> Any:
+    def _review_one(self, form: Form, rulebook: str | None = None) -> Any:
         from ..checks import ReviewConfig, Reviewer
+        from ..scoring import load_rulebook
 
-        rb = self.rulebook
+        rb = self.rulebook if rulebook in (None, self.rulebook.name) else load_rulebook(rulebook)
         reviewer = Reviewer(rb, ReviewConfig.build(rb), keep_indicator_rows=True)
         reviewer.add(form)
         return reviewer.finish()
 
-    def check_doc(self, doc: Any, file: str = "在线填报") -> dict[str, Any]:
+    def check_doc(self, doc: Any, rulebook: str | None = None, *, file: str = "在线填报") -> dict[str, Any]:
         """What the editor shows as the user types: field errors, recomputed scores and the
-        review's findings of this one form. Saves nothing."""
+        review's findings of this one form (under ``rulebook``, default the store's). Saves
+        nothing. ValueError (Chinese) for something that is not a document."""
         doc = clean_doc(doc)
         form, errors = doc_to_form(doc, file)
-        review = self._review_one(form)
+        review = self._review_one(form, rulebook)
         return self._check_result(form, errors, review)
 
     @staticmethod

@@ -76,6 +76,9 @@ def form_summary(r: FormRow) -> dict[str, Any]:
         "complete": r.complete, "has_errors": r.has_errors,
         "findings": {"error": r.n_errors, "warning": r.n_warnings, "info": r.n_infos},
         "n_indicators": r.n_indicators, "rulebook": r.rulebook, "file_id": r.file_id,
+        # issue 7 (workflow): getattr, so that rows of a store without them still show
+        "status": getattr(r, "status", None), "version": getattr(r, "version", None),
+        "origin": getattr(r, "origin", None),
     }
 
 
@@ -123,10 +126,11 @@ def _int(v: str | None) -> int | None:
 def get_filters(year: str | None = None, department: str | None = None, unit: str | None = None,
                 grade: str | None = None, has_errors: str | None = None, code: str | None = None,
                 severity: str | None = None, category: str | None = None, q: str | None = None,
-                form: str | None = None) -> Filters:
+                form: str | None = None, status: str | None = None) -> Filters:
     """Filters shared by the lists and the dashboard (empty values are ignored)."""
     he = None if has_errors in (None, "") else has_errors.lower() in ("1", "true", "yes", "是")
-    return Filters(year=_int(year), department=department or None, unit=unit or None, grade=grade or None,
+    more = {"status": status} if status and "status" in Filters.__dataclass_fields__ else {}  # issue 7
+    return Filters(**more, year=_int(year), department=department or None, unit=unit or None, grade=grade or None,
                    has_errors=he, code=(code or "").strip().upper() or None, severity=severity or None,
                    category=category or None, q=(q or "").strip() or None, form_id=_int(form))
 
@@ -421,6 +425,7 @@ def create_app(store: Store, *, title: str = "jixiao 绩效") -> FastAPI:
             extra["form_table"] = form_html(form, findings=findings, standalone=False, rulebook=rb)
             extra["form_css"] = FORM_CSS
             extra["confidence"] = form.confidence.summary_zh() if form.confidence else ""
+        data.update(editor.form_page_data(store, user, row, findings))
         return respond(request, "form.html", data, **extra)
 
     @app.get("/forms/{form_id:int}.xlsx", summary="自评表的 Excel（官方版式，可继续填写）", tags=["下载"])
@@ -545,6 +550,9 @@ def create_app(store: Store, *, title: str = "jixiao 绩效") -> FastAPI:
                for p, item in spec["paths"].items() for m, o in item.items()]
         return respond(request, "api.html", {"operations": ops, "openapi": "/openapi.json"})
 
+    from . import editor
+
+    editor.register(app, store, respond=respond, twin=twin, visible_form=_visible_form, env=env)
     return app
 
 

@@ -6,6 +6,7 @@ Registered on the main CLI by ``jixiao/cli.py`` (``register(app)``). Thin: they 
 
 from __future__ import annotations
 
+import os
 import secrets
 import tempfile
 from pathlib import Path
@@ -127,6 +128,8 @@ def serve(
     rulebook: Annotated[Optional[str], typer.Option("--rulebook", "-r", help="评分规则（默认 national，--sample 时 shanghai）")] = None,
     max_file_mb: Annotated[int, typer.Option("--max-file-mb", help="单个上传文件的上限（MB）")] = 20,
     max_files: Annotated[int, typer.Option("--max-files", help="一次上传的文件数上限")] = 50,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64,
+                                         help="工作进程数（默认 1；多核服务器可设为 CPU 核数）")] = 1,
 ):
     """启动网页应用 / start the web app."""
     import uvicorn
@@ -148,7 +151,17 @@ def serve(
             out.print(f"  {name:<13} 密码 {pw}")
     out.print(f"网页应用：http://{host}:{port}/  （API 说明：/api，OpenAPI：/openapi.json）")
     try:
-        uvicorn.run(create_app(store), host=host, port=port, log_level="info", proxy_headers=True)
+        if workers == 1:
+            uvicorn.run(create_app(store), host=host, port=port, log_level="info", proxy_headers=True)
+        else:
+            # Each worker process opens the database itself (already migrated above) through
+            # jixiao.web.asgi, configured by environment variables; caches follow
+            # meta.data_version, so a write in one worker expires the others' results.
+            os.environ.update(JIXIAO_DATABASE_URL=store.url, JIXIAO_RULEBOOK=rb,
+                              JIXIAO_MAX_FILE_BYTES=str(store.limits.max_file_bytes),
+                              JIXIAO_MAX_FILES=str(store.limits.max_files))
+            uvicorn.run("jixiao.web.asgi:create", factory=True, workers=workers, host=host, port=port,
+                        log_level="info", proxy_headers=True)
     finally:
         store.close()
         if tmp is not None:

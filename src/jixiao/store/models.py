@@ -98,6 +98,7 @@ class FormRow(Base):
         Index("ix_forms_grade", "grade_reported"),
         Index("ix_forms_errors", "has_errors"),
         Index("ix_forms_rate", "rate"),
+        Index("ix_forms_adjust", "adjust_wan"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -139,6 +140,7 @@ class FormRow(Base):
     origin: Mapped[str] = mapped_column(String(8), default="upload")  # upload, editor
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     total_reviewed: Mapped[Decimal | None] = mapped_column(Score)  # 复核分, when a reviewer adjusted a score
+    adjust_wan: Mapped[Decimal | None] = mapped_column(Money)  # |budget_wan - initial_wan| (0003)
 
     file: Mapped[StoredFile] = relationship(back_populates="forms")
     # the JSON lives in its own table, so that scans of forms (dashboard sums, searches)

@@ -141,6 +141,12 @@ def _wan(unit: str, v: Decimal | None) -> Decimal | None:
     return None if k is None or v is None else _q(v * k)
 
 
+def _adjust(unit: str, funds: Any) -> Decimal | None:
+    """|全年预算数 − 年初预算数| in 万元 (None without an adjusted budget)."""
+    b = _wan(unit, funds.adjusted_budget)
+    return None if b is None else abs(b - (_wan(unit, funds.initial_budget) or Decimal(0)))
+
+
 def review_rows(forms: list[tuple[int, Form]], review: Any
                 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     """The rows of one reviewed file, as column dicts: forms (without ``id``/``file_id``; the
@@ -158,7 +164,7 @@ def review_rows(forms: list[tuple[int, Form]], review: Any
             funds_unit=fu[:8], initial_budget=_q(form.funds.initial_budget),
             adjusted_budget=_q(form.funds.adjusted_budget), executed=_q(form.funds.executed),
             budget_wan=_wan(fu, form.funds.adjusted_budget), initial_wan=_wan(fu, form.funds.initial_budget),
-            executed_wan=_wan(fu, form.funds.executed), rate=_q(rate), rate_reported=_q(rec.rate_reported),
+            executed_wan=_wan(fu, form.funds.executed), adjust_wan=_adjust(fu, form.funds), rate=_q(rate), rate_reported=_q(rec.rate_reported),
             rate_recomputed=_q(rec.rate_recomputed), budget_score_reported=_q(rec.budget_score_reported),
             budget_score_recomputed=_q(rec.budget_score_recomputed), total_reported=_q(rec.total_reported),
             total_recomputed=_q(rec.total_recomputed), grade_reported=rec.grade_reported,
@@ -674,10 +680,9 @@ class Store(EditingMixin):
             by_code_sev = [(code, r, int(c)) for code, r, c in by_code_sev if int(c) > 0]
             lowest = s.execute(select(FormRow.id, FormRow.project_name, FormRow.rate).where(*fw, FormRow.rate.isnot(None))
                                .order_by(FormRow.rate.asc(), FormRow.id).limit(60)).all()
-            adjust = func.abs(func.coalesce(FormRow.budget_wan, 0) - func.coalesce(FormRow.initial_wan, 0))
             changed = s.execute(select(FormRow.id, FormRow.project_name, FormRow.initial_wan, FormRow.budget_wan)
-                                .where(*fw, FormRow.budget_wan.isnot(None))
-                                .order_by(adjust.desc(), FormRow.id).limit(60)).all()
+                                .where(*fw, FormRow.adjust_wan.isnot(None))
+                                .order_by(FormRow.adjust_wan.desc(), FormRow.id).limit(60)).all()
         by_sev: Counter = Counter()
         by_code_sev = [(code, rank_sev.get(r, "other"), c) for code, r, c in by_code_sev]
         for _, sev, c in by_code_sev:

@@ -5,6 +5,7 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-28 09:20:00
 
+- ``forms.adjust_wan`` (indexed): the size of the budget adjustment, for the dashboard.
 - ``forms.status`` (draft, submitted, in_review, reviewed, returned), ``version`` (the
   optimistic lock: a save names the version it started from), ``origin`` (upload, editor),
   ``updated_at``, ``total_reviewed`` (复核分). Forms stored before are ``submitted``, v1.
@@ -39,6 +40,11 @@ def upgrade() -> None:
     op.add_column("forms", sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True))
     op.add_column("forms", sa.Column("total_reviewed", sa.Numeric(precision=10, scale=4), nullable=True))
     op.create_index("ix_forms_status", "forms", ["status"])
+    # |全年预算数 − 年初预算数| in 万元: the dashboard's "largest adjustments" chart reads the top
+    # 60 from an index instead of sorting every form in scope
+    op.add_column("forms", sa.Column("adjust_wan", sa.Numeric(precision=20, scale=4), nullable=True))
+    op.execute("UPDATE forms SET adjust_wan = ABS(budget_wan - COALESCE(initial_wan, 0)) WHERE budget_wan IS NOT NULL")
+    op.create_index("ix_forms_adjust", "forms", ["adjust_wan"])
     op.add_column("findings", sa.Column("suppressed", sa.Boolean(), nullable=False, server_default=sa.false()))
     for col in (sa.Column("kind", sa.String(16), nullable=False, server_default=""),
                 sa.Column("code", sa.String(8), nullable=False, server_default=""),
@@ -154,5 +160,6 @@ def downgrade() -> None:
         op.drop_column("review_decisions", col)
     op.drop_column("findings", "suppressed")
     op.drop_index("ix_forms_status", table_name="forms")
-    for col in ("total_reviewed", "updated_at", "origin", "version", "status"):
+    op.drop_index("ix_forms_adjust", table_name="forms")
+    for col in ("adjust_wan", "total_reviewed", "updated_at", "origin", "version", "status"):
         op.drop_column("forms", col)

@@ -312,3 +312,19 @@ def test_copy_last_year(fresh):
     assert doc["funds"]["executed"] == "" and doc["total"] == ""
     with pytest.raises(PermissionError):
         store.create_form(store.get_user("unitx"), copy_from=src.id, year=2025)
+
+
+def test_export_marks_dismissed_findings(fresh):
+    """The findings export (XLSX/CSV are written from review_of) keeps a dismissed finding,
+    marked with the reviewer's reason, and the dashboard no longer counts it."""
+    store = fresh.store
+    fin = store.get_user("finance")
+    res = store.add_file(sample_text().encode(), "qibao.txt", fin)
+    fid = res.form_ids[0]
+    target = store.form_details(store.get_form(fid))["findings"][0]
+    n_before = store.dashboard(fin, Filters())["findings"]
+    store.decide(fin, fid, target.id, "dismiss", "情况属实，已说明")
+    review = store.review_of(fin, Filters(form_id=fid))
+    marked = [f for f in review.findings if "已驳回：情况属实，已说明" in f.message]
+    assert len(marked) == 1 and marked[0].code == target.code
+    assert store.dashboard(fin, Filters())["findings"] == n_before - 1

@@ -779,12 +779,29 @@ class Store(EditingMixin):
                 confidence=d.get("confidence"))
             rec.findings.update({"error": r.n_errors, "warning": r.n_warnings, "info": r.n_infos})
             review.forms.append(rec)
+        reasons = self._dismissal_reasons([x for x in findings if x.suppressed])
         for x in findings:
+            # a dismissed finding stays in the export, marked with the reviewer's reason
+            message = x.message if not x.suppressed else \
+                f"{x.message}（已驳回：{reasons.get(x.id) or '复核人员驳回'}）"
             review.findings.append(Finding(
-                code=x.code, name=x.name, severity=x.severity, category=x.category, message=x.message,
+                code=x.code, name=x.name, severity=x.severity, category=x.category, message=message,
                 hint=x.hint, project_name=x.project_name, file=files.get(x.file_id, ""), form_index=x.form_id,
                 field=x.field, location=x.location, evidence=x.evidence or {}))
         return review
+
+    def _dismissal_reasons(self, findings: list[FindingRow]) -> dict[int, str]:
+        """finding id → the reason of the active dismissal it matches (see editing.fingerprint)."""
+        from .editing import fingerprint
+
+        if not findings:
+            return {}
+        with self.Session() as s:
+            by_key = {(d.form_id, d.code, d.field, d.fingerprint): d.comment for d in s.scalars(
+                select(ReviewDecision).where(ReviewDecision.form_id.in_({f.form_id for f in findings}),
+                                             ReviewDecision.kind == "dismiss", ReviewDecision.active))}
+        return {f.id: by_key.get((f.form_id, f.code, f.field, fingerprint(f.code, f.field, f.evidence)), "")
+                for f in findings}
 
     def counts(self) -> dict[str, int]:
         with self.Session() as s:

@@ -328,3 +328,23 @@ def test_export_marks_dismissed_findings(fresh):
     marked = [f for f in review.findings if "已驳回：情况属实，已说明" in f.message]
     assert len(marked) == 1 and marked[0].code == target.code
     assert store.dashboard(fin, Filters())["findings"] == n_before - 1
+
+
+def test_editor_form_exports_in_the_official_layout(fresh, tmp_path):
+    """A form typed in the editor renders as the official XLSX, which reads back as the same form."""
+    from jixiao.ingest import read_forms
+    from jixiao.model import Form
+    from jixiao.render import render_file
+
+    store = fresh.store
+    unit = store.get_user("unit7")
+    row = store.create_form(unit, doc=filled_doc(store, unit))
+    form = Form.model_validate(store.get_form(row.id).data)
+    out = render_file(form, "xlsx", tmp_path / "form.xlsx", store.rulebook)
+    back = list(read_forms(out))
+    assert len(back) == 1
+    b = back[0]
+    assert (b.project_name, b.implementing_unit, b.year) == ("社区微更新项目", QIBAO_UNIT, 2025)
+    assert [(i.level1, i.level2, i.name, i.target, i.weight) for i in b.indicators] == \
+           [(i.level1, i.level2, i.name, i.target, i.weight) for i in form.indicators]
+    assert b.funds.adjusted_budget == Decimal("100") and b.funds.executed == Decimal("95")

@@ -13,9 +13,19 @@ neighbouring grid units belong to the same cell unless a rule separates them,
 so a merged cell (rowspan/colspan) is the units no rule divides.
 
 **Tables from text.** A stack of horizontal rules with no vertical ones (only
-horizontal borders drawn) is a table whose columns come from the text: the
-gaps between the text blocks of its fullest rows are the column boundaries,
-and a block that crosses a boundary is a merged cell.
+horizontal borders drawn) is a table whose columns come from the rule pieces'
+ends (rules drawn cell by cell) or else from the text: the gaps between the
+text blocks of its fullest rows. Two units of a row are one merged cell when a
+rule piece of the row runs across their boundary (rules drawn cell by cell;
+at a rule shared by two rows the far rule of the other row tells whose piece
+it is), or when a printed line runs on across it (a character straddles it,
+or the gap there is no wider than a space or the letter spacing around it):
+two centred labels wrapped in narrow neighbouring cells (满意度指 / 标 beside
+服务对象满 / 意度指标) leave the cells' padding between them and stay apart.
+Rules drawn column by column (Chromium) end at every boundary and say nothing
+about merged cells: the text alone decides. A stack that runs on from one
+form into the next is cut above the row starting with 项目名称 (the title
+lines between are text above the next table).
 
 A cell's text is made of the characters whose centre lies in its box,
 grouped into printed lines and glued back with :func:`~.textutil.join_wrapped`.
@@ -36,6 +46,13 @@ continues the grid of the table before it:
 * a row split by the page break (its new-page part holds only the rest of
   the long cells, the other cells are empty, or every cell is a wrapped
   text that goes on) is joined to its first part.
+
+A row that continues alone on a new page has too few rules to be a table of
+its own: two horizontal rules, or, in a table without outer border, only the
+rules between its cells. Above the page's other tables it is read with the
+columns of the grid in progress; a first row alone at the foot of a page
+(项目名称 | name, no outer border) within its text's extent. A form's title
+left at the foot of a page goes with the form whose table begins the next page.
 
 A table showing 项目名称 starts a new grid — unless it repeats the first rows
 of the grid in progress and goes on with other rows (a repeated header) — so
@@ -75,9 +92,16 @@ RULE_OVERLAP = 0.8
 RULE_GAP = 320.0
 # Text blocks further apart than this many character heights are in different cells.
 CELL_GAP = 1.2
+# What the rule pieces at a row boundary do at a column boundary (bits).
+_ACROSS, _STOP = 1, 2
+# A gap (in ems) a line's text runs on across: a space.
+RUN_GAP = 0.45
+_BOTH = _ACROSS | _STOP
 _PAGE_NUMBER = re.compile(r"^(?:[-—–·\s]*\d+[-—–·\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?"
                           r"|\d+\s*/\s*\d+|(?:page|p\.)\s*\d+(?:\s*(?:of|/)\s*\d+)?)$", re.I)
 _SENTENCE_END = "。；;！!？?"
+# A form's title or year line (printed above its table).
+_TITLE_LINE = re.compile(r"自评表|\d{4}\s*年度")
 
 X0, TOP, X1, BOTTOM = 1, 2, 3, 4
 _by_x0 = itemgetter(X0)
@@ -358,14 +382,39 @@ def _blocks(chars: list[Char]) -> list[tuple[float, float]]:
     return [(s, e) for s, e in out]
 
 
-def _text_table(page_no: int, hs: list[HSeg], band: _Band, pieces: list[HSeg]) -> _Table | None:
+def _runs_across(line: list[Char], x: float) -> bool:
+    """Whether a printed line (characters left to right) runs on across ``x``:
+    a character straddles it, or the gap holding it is no wider than a space
+    (RUN_GAP) or than the letter spacing on both sides of it. The texts of two
+    neighbouring cells are apart by the cells' padding at least."""
+    if len(line) < 2 or x <= line[0][X0] or x >= line[-1][X1]:
+        return False
+    for k, (a, b) in enumerate(zip(line, line[1:])):
+        em = max(a[5], b[5], 1.0)
+        if a[X0] + 0.1 * em < x < a[X1] - 0.1 * em or b[X0] + 0.1 * em < x < b[X1] - 0.1 * em:
+            return True
+        if a[X1] - 0.1 * em <= x <= b[X0] + 0.1 * em:
+            gap = b[X0] - a[X1]
+            if gap <= RUN_GAP * em:
+                return True
+            before = a[X0] - line[k - 1][X1] if k > 0 else None
+            after = line[k + 2][X0] - b[X1] if k + 2 < len(line) else None
+            if before is None or after is None:
+                return False
+            return gap <= 1.2 * min(before, after)
+    return False
+
+
+def _text_table(page_no: int, hs: list[HSeg], band: _Band, pieces: list[HSeg],
+                grid_xs: list[float] | None = None) -> list[_Table]:
     """A table drawn with horizontal rules only: rows from the rules, columns
-    from the gaps between text blocks (see the module docstring)."""
+    from the gaps between text blocks (see the module docstring), or
+    ``grid_xs`` when given (a row continuing a grid)."""
     x_lo = min(a for _, a, _ in hs)
     x_hi = max(b for _, _, b in hs)
     ys = _cluster([p for p, _, _ in hs])
     if len(ys) < 2:
-        return None
+        return []
     chars = band.between(ys[0], ys[-1])
     inside = [c for c in chars if x_lo <= (c[X0] + c[X1]) / 2 <= x_hi]
     rows: list[list[Char]] = [[] for _ in range(len(ys) - 1)]
@@ -373,6 +422,7 @@ def _text_table(page_no: int, hs: list[HSeg], band: _Band, pieces: list[HSeg]) -
         r = bisect.bisect_right(ys, (ch[TOP] + ch[BOTTOM]) / 2) - 1
         rows[min(r, len(rows) - 1)].append(ch)
     blocks = [_blocks(r) if r else [] for r in rows]
+    row_lines = [[sorted(ln, key=_by_x0) for ln in _lines(r)] if r else [] for r in rows]
     most = max((len(b) for b in blocks), default=0)
     # column boundaries: gaps shared by the fullest rows, and the ends of rule pieces
     gaps: list[tuple[float, float]] | None = None
@@ -390,6 +440,8 @@ def _text_table(page_no: int, hs: list[HSeg], band: _Band, pieces: list[HSeg]) -
     ends = [v for y, a, b in pieces if ys[0] - EDGE_TOL <= y <= ys[-1] + EDGE_TOL
             for v in (a, b) if x_lo + 3 * EDGE_TOL < v < x_hi - 3 * EDGE_TOL]
     cuts = ends or [(a + b) / 2 for a, b in gaps or []]
+    if grid_xs is not None:
+        cuts = [x for x in grid_xs[1:-1] if x_lo < x < x_hi]
     xs = _cluster([x_lo, x_hi] + cuts, tol=3 * EDGE_TOL)
     xs[0], xs[-1] = x_lo, x_hi
     by_y: dict[int, list] = {}
@@ -397,37 +449,90 @@ def _text_table(page_no: int, hs: list[HSeg], band: _Band, pieces: list[HSeg]) -
         by_y.setdefault(_index(ys, h[0]), []).append(h)
 
     near = [(y, a, b) for y, a, b in pieces if ys[0] - EDGE_TOL <= y <= ys[-1] + EDGE_TOL]
+    # Piece ends tell merged cells apart only when rules are drawn cell by cell:
+    # then some piece runs across a column boundary (a merged cell's rule).
+    # Rules drawn column by column (Chromium) stop at every boundary, whatever
+    # the cells: their ends say nothing, the text decides.
+    per_cell = bool(ends) and any(a + JOIN_TOL < x < b - JOIN_TOL for _, a, b in near for x in xs[1:-1])
 
-    def across(y: float, x: float) -> bool | None:
-        """Whether a rule piece at ``y`` runs across ``x`` (True), stops there
-        (False), or no rule is drawn there (None)."""
-        seen = False
+    def side(y: float, x: float) -> int:
+        """What the rule pieces at ``y`` do at ``x``: ACROSS, STOP, both or nothing (0)."""
+        got = 0
         for py, a, b in near:
             if abs(py - y) <= EDGE_TOL and a - JOIN_TOL <= x <= b + JOIN_TOL:
-                if a + JOIN_TOL < x < b - JOIN_TOL:
-                    return True
-                seen = True
-        return False if seen else None
+                got |= _ACROSS if a + JOIN_TOL < x < b - JOIN_TOL else _STOP
+        return got
 
     def open_right(r: int, c: int) -> bool:
         x = xs[c + 1]
-        if ends:  # the cell's own top and bottom rules run across the boundary
-            sides = (across(ys[r], x), across(ys[r + 1], x))
-            if False in sides:
+        if per_cell:
+            # a row's cells draw their own top and bottom rules; at a rule shared
+            # with the row above (below) that shows both, the other row's far
+            # rule tells whose piece runs across
+            top, bottom = side(ys[r], x), side(ys[r + 1], x)
+            if _STOP in (top, bottom):
                 return False
-            if True in sides:
+            if _ACROSS in (top, bottom):
                 return True
-        return any(s < x < e for s, e in blocks[r])  # a text block crosses the boundary
+            if bottom == _BOTH and r + 2 < len(ys):
+                far = side(ys[r + 2], x)
+                if far in (_ACROSS, _STOP):
+                    return far == _STOP  # the row below spans x: the stop is this row's
+            if top == _BOTH and r >= 1:
+                far = side(ys[r - 1], x)
+                if far in (_ACROSS, _STOP):
+                    return far == _STOP
+        return any(_runs_across(ln, x) for ln in row_lines[r])  # a printed line runs on across it
 
     def open_down(r: int, c: int) -> bool:
         return not _covers(by_y.get(r + 1, []), ys[r + 1], (xs[c] + xs[c + 1]) / 2)
 
     cells = _units_to_cells(len(ys) - 1, len(xs) - 1, open_right, open_down)
-    return _Table(page_no, xs, ys, cells, chars)
+    t = _Table(page_no, xs, ys, cells, chars)
+    return _split_at_forms(t, ys, cells, chars)
 
 
-def _tables(page: PageContent, band: _Band) -> list[_Table]:
-    """The tables on a page (top to bottom), from its rules."""
+def _split_at_forms(t: _Table, ys: list[float], cells: list[tuple[int, int, int, int]],
+                    chars: list[Char]) -> list[_Table]:
+    """A stack of horizontal rules can run on from one form's table into the
+    next one's (nothing but the gap tells them apart): cut it above each row
+    that starts a form (项目名称 first in its row) and below the last row of
+    the form before it. The title lines between them (one text each, the
+    title or the year) are then text above the next table, as for ruled tables."""
+    first_text: dict[int, tuple[int, str]] = {}  # row -> (col, text) of its first non-empty cell
+    n_texts = [0] * t.n_rows
+    for r0, c0, _rs, _cs, text, _n in t.cells:
+        if text:
+            n_texts[r0] += 1
+            if r0 not in first_text or c0 < first_text[r0][0]:
+                first_text[r0] = (c0, text)
+    cuts: list[tuple[int, int]] = []  # (end of the rows before, start of the next table)
+    for r in range(1, t.n_rows):
+        if not first_text.get(r, (0, ""))[1].replace(" ", "").startswith(FORM_HEADER):
+            continue
+        k = r
+        while k > 0 and r - k < 3 and n_texts[k - 1] == 1 and _TITLE_LINE.search(first_text[k - 1][1]):
+            k -= 1
+        if any(r0 < k < r0 + rs or r0 < r < r0 + rs for r0, _c0, rs, *_ in cells):
+            continue  # a merged cell runs across: not two tables
+        cuts.append((k, r))
+    if not cuts:
+        return [t]
+    out: list[_Table] = []
+    start = 0
+    for end, nxt in cuts + [(t.n_rows, t.n_rows)]:
+        if end > start:
+            part = [(r0 - start, c0, rs, cs) for r0, c0, rs, cs in cells if start <= r0 < end]
+            lo, hi = ys[start], ys[end]
+            out.append(_Table(t.page_no, t.xs, ys[start:end + 1], part,
+                              [c for c in chars if lo <= (c[TOP] + c[BOTTOM]) / 2 <= hi]))
+        start = nxt
+    return out
+
+
+def _tables(page: PageContent, band: _Band, grid_xs: list[float] | None = None) -> list[_Table]:
+    """The tables on a page (top to bottom), from its rules; ``grid_xs``: the
+    column boundaries of the grid in progress, if any."""
     hs = [h for h in _join(page.hsegs) if h[2] - h[1] > JOIN_TOL]
     vs = [v for v in _join(page.vsegs) if v[2] - v[1] > JOIN_TOL]
     if not hs and not vs:
@@ -455,22 +560,80 @@ def _tables(page: PageContent, band: _Band) -> list[_Table]:
         groups.setdefault(find(n_h + j), ([], []))[1].append(v)
     tables: list[_Table] = []
     lone: list[HSeg] = []  # horizontal rules touching no vertical one
+    lone_v: list[VSeg] = []  # vertical rules touching no horizontal one
     for g_h, g_v in groups.values():
         if not g_v:
             lone.extend(g_h)
             continue
+        if not g_h and len(g_v) == 1:
+            lone_v.extend(g_v)
         if len(g_h) + len(g_v) < 3:
             continue
         t = _ruled_table(page.number, g_h, g_v, band)
         if t is not None and t.n_rows and t.n_cols:
             tables.append(t)
-    for stack in _rule_stacks(lone):
+    top = min((t.bbox[1] for t in tables), default=float("inf"))
+    if lone_v:
+        t = _lone_row(page.number, lone_v, grid_xs, band, top=top,
+                      bottom=max((t.bbox[3] for t in tables), default=0.0))
+        if t is not None:
+            tables.append(t)
+            top = min(top, t.bbox[1])
+    stacks = _rule_stacks(lone)
+    for stack in stacks:
         if any(_overlaps(t.bbox, stack) for t in tables):
             continue
-        t = _text_table(page.number, stack, band, page.hsegs)
-        if t is not None and t.n_rows and t.n_cols and any(text for *_, text, _ in t.cells):
-            tables.append(t)
+        xs = None
+        if len({round(s[0]) for s in stack}) < 3:
+            # Two rules: one row. A table only as the rest of the grid in progress
+            # (a row that continues alone on a new page): the first thing on the
+            # page, as wide as that grid, cut by its columns.
+            y0 = min(s[0] for s in stack)
+            if not grid_xs or y0 > top or any(o is not stack and min(h[0] for h in o) < y0 for o in stacks):
+                continue
+            x0, x1 = min(s[1] for s in stack), max(s[2] for s in stack)
+            if abs(x0 - grid_xs[0]) > 3 * EDGE_TOL or abs(x1 - grid_xs[-1]) > 3 * EDGE_TOL:
+                continue
+            xs = grid_xs
+        for t in _text_table(page.number, stack, band, page.hsegs, xs):
+            if t.n_rows and t.n_cols and any(text for *_, text, _ in t.cells):
+                if xs is not None and t.has_form_header:
+                    continue
+                tables.append(t)
     return sorted(tables, key=lambda t: (t.bbox[1], t.bbox[0]))
+
+
+def _lone_row(page_no: int, vs: list[VSeg], grid_xs: list[float] | None, band: _Band, *,
+              top: float, bottom: float) -> _Table | None:
+    """One row of a table drawn without outer border, alone on its page: only
+    the rules between its cells are drawn (vertical ones side by side). Above
+    the page's other tables, it continues the grid in progress (read with that
+    grid's columns); below them, it can only start a form (项目名称 | name),
+    read within its text's extent."""
+    above = sorted((v for v in vs if v[2] <= top + EDGE_TOL), key=lambda v: v[1])
+    below = sorted((v for v in vs if v[1] >= bottom - EDGE_TOL), key=lambda v: -v[1])
+    for cont, pool in ((True, above), (False, below)):
+        if not pool or (cont and not grid_xs):
+            continue
+        y0, y1 = pool[0][1], pool[0][2]
+        row = [v for v in pool if abs(v[1] - y0) <= EDGE_TOL and abs(v[2] - y1) <= EDGE_TOL]
+        if cont:
+            x0, x1 = grid_xs[0], grid_xs[-1]
+            tol = 3 * EDGE_TOL
+            if not all(abs(grid_xs[_index(grid_xs, v[0])] - v[0]) <= tol for v in row):
+                continue
+        else:
+            chars = [c for c in band.between(y0, y1) if c[0].strip()]
+            if not chars:
+                continue
+            x0, x1 = min(c[X0] for c in chars) - EDGE_TOL, max(c[X1] for c in chars) + EDGE_TOL
+        if not all(x0 + EDGE_TOL < v[0] < x1 - EDGE_TOL for v in row):
+            continue
+        t = _ruled_table(page_no, [(y0, x0, x1), (y1, x0, x1)], row, band)
+        if t is None or not any(text for *_, text, _ in t.cells) or t.has_form_header == cont:
+            continue
+        return t
+    return None
 
 
 def _overlaps(box: tuple, stack: list[HSeg]) -> bool:
@@ -479,7 +642,8 @@ def _overlaps(box: tuple, stack: list[HSeg]) -> bool:
 
 
 def _rule_stacks(hs: list[HSeg]) -> list[list[HSeg]]:
-    """Horizontal rules stacked into tables: at least three rules, each
+    """Horizontal rules stacked into tables: at least two rules (see
+    :func:`_tables` for a stack of two), each
     overlapping the one above by RULE_OVERLAP of the shorter and not further
     than RULE_GAP below it."""
     stacks: list[list[HSeg]] = []
@@ -495,7 +659,7 @@ def _rule_stacks(hs: list[HSeg]) -> list[list[HSeg]]:
                 break
         else:
             stacks.append([h])
-    return [st for st in stacks if len({round(s[0]) for s in st}) >= 3]
+    return [st for st in stacks if len({round(s[0]) for s in st}) >= 2]
 
 
 # --- tables → grids -------------------------------------------------------------
@@ -532,6 +696,8 @@ class _GridBuilder:
         out = [_index(self.xs, x) for x in t.xs]
         if all(abs(self.xs[k] - x) <= tol for k, x in zip(out, t.xs)) and out == sorted(set(out)):
             return out
+        if len(t.xs) > len(self.xs):  # a fuller table (after a lone first row): its columns are the grid's
+            self.xs = list(t.xs)
         return list(range(len(t.xs)))
 
     def add_lines(self, page_no: int, lines: list[list[Char]], n_cols: int) -> None:
@@ -642,6 +808,7 @@ def pdf_to_grids(path: str | Path) -> tuple[list[Grid], list[int]]:
         raise EmptyFileError(p, "文件是空的（0 字节）")
     builders: list[_GridBuilder] = []
     pages_without_text: list[int] = []
+    tail: tuple[int, list[list[Char]]] | None = None
     doc = _open(p)
     try:
         n_pages = doc.n_pages
@@ -651,7 +818,8 @@ def pdf_to_grids(path: str | Path) -> tuple[list[Grid], list[int]]:
                 continue
             floor = 0.0  # the bottom of the previous table on this page
             band = _Band(page.chars)
-            for i, t in enumerate(_tables(page, band)):
+            tables = _tables(page, band, builders[-1].xs if builders else None)
+            for i, t in enumerate(tables):
                 if builders:
                     t.remap(builders[-1].columns(t))
                 continued = bool(builders) and not (
@@ -661,9 +829,16 @@ def pdf_to_grids(path: str | Path) -> tuple[list[Grid], list[int]]:
                     above = [c for c in band.between(floor, t.bbox[1] - 1e-6) if c[0].strip()]
                     builders.append(_GridBuilder(str(p), f"p{page.number}.table{len(builders) + 1}"))
                     builders[-1].columns(t)
+                    if i == 0 and tail and tail[0] == page.number - 1:
+                        # the title left alone at the foot of the page before
+                        builders[-1].add_lines(tail[0], tail[1], t.n_cols)
                     builders[-1].add_lines(page.number, _lines(above), t.n_cols)
                 builders[-1].add_table(t, continued=continued, first_on_page=i == 0)
                 floor = t.bbox[3]
+            # text under the page's last table: the title of a form whose table
+            # begins on the next page (read only if a form does begin there)
+            tail = (page.number, _lines([c for c in band.between(floor, page.height + 1) if c[0].strip()])) \
+                if tables else None
     except ReadError:
         raise
     except Exception as exc:  # damaged content streams

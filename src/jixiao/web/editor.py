@@ -175,6 +175,10 @@ def form_page_data(store: Any, user: Any, row: Any, findings: list[Any]) -> dict
                    {"field": "goal", "label": "年度总体目标"}] + fields + [{"field": "total", "label": "总分"}]
     wf = workflow_info(store, user, row)
     wf["review_open"] = wf["can_review"] and wf["status"] in ("submitted", "in_review")
+    labels = {f["field"]: f["label"] for f in note_fields}
+    for d in decisions:
+        d["field_label"] = labels.get(d.get("field") or "", d.get("field") or "整张表")
+    wf["n_suppressed"] = sum(1 for r in review if r["suppressed"])
     return {"workflow": wf, "score_table": store.score_table(row),
             "decisions": decisions, "finding_reviews": review,
             "review_fields": {"adjust": fields, "note": note_fields}}

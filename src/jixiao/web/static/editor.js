@@ -71,6 +71,11 @@
     return out;
   }
 
+  function sameDoc(a, b) {  // equal values whatever the order of the keys
+    var fa = flatten(a, "", {}), fb = flatten(b, "", {}), ka = Object.keys(fa), kb = Object.keys(fb);
+    return ka.length === kb.length && ka.every(function (k) { return k in fb && fb[k] === fa[k]; });
+  }
+
   // ---- DOM helpers --------------------------------------------------------------------------
   function el(tag, attrs, kids) {
     var e = document.createElement(tag);
@@ -252,13 +257,15 @@
     var t = ev.target;
     if (!canEdit) return;
     if (t.dataset.path) {
-      if (getPath(doc, t.dataset.path) === t.value && ev.type === "change") return;
-      setPath(doc, t.dataset.path, t.value);
-      if (t.classList.contains("l1") && ev.type === "change") {  // keep the level-2 among the level-1's choices
+      var same = String(getPath(doc, t.dataset.path)) === t.value;
+      if (t.classList.contains("l1")) {  // keep the level-2 among the level-1's choices
+        if (ev.type !== "change") return;
+        setPath(doc, t.dataset.path, t.value);
         var p = t.dataset.path.replace(/\.level1$/, ".level2"), l2 = L2[t.value] || [];
         if (l2.indexOf(getPath(doc, p)) < 0) setPath(doc, p, l2[0] || "");
         render();
-      }
+      } else if (same) return;
+      else setPath(doc, t.dataset.path, t.value);
     } else if (t.dataset.compose) compose(t.dataset.compose);
     else return;
     changed();
@@ -357,6 +364,7 @@
       list.appendChild(el("li", {}, [el("b", { text: labelOf(x.field) + "：" }), x.message]));
     });
     setText("#n-errors", errs.length ? "（" + errs.length + "）" : "");
+    if (!errs.length) list.appendChild(el("li", { className: "muted", text: "没有" }));
     // findings: under their indicator row, and all of them in the side panel
     root.querySelectorAll("tr.frow").forEach(function (tr) { tr.hidden = true; tr.querySelector("ul").textContent = ""; });
     var fs = res.findings || [], flist = document.getElementById("findings");
@@ -419,7 +427,21 @@
           if (!dirty && res.body.scores) { lastCheck = res.body; showCheck(res.body); }
           return true;
         }
-        if (res.status === 409 && res.body && res.body.conflict) { showConflict(res.body.conflict); return false; }
+        if (res.status === 409 && res.body && res.body.conflict) {
+          var c = res.body.conflict;
+          if (c.doc && sameDoc(c.doc, JSON.parse(sent))) {  // the newer version holds exactly this: no conflict
+            version = c.version;
+            savedJSON = sent;
+            dirty = JSON.stringify(doc) !== savedJSON;
+            clearLocal();
+            if (dirty) { keepLocal(); saveTimer = setTimeout(function () { save(true); }, 3000); }
+            setText("#ed-version", String(version));
+            setStatus("已保存 " + hhmmss(new Date()) + "（第 " + version + " 版）", "ok");
+            return true;
+          }
+          showConflict(c);
+          return false;
+        }
         setStatus("保存失败，修改已保存在本机（" + errMessage(res) + "）", "bad");
         return false;
       }, function () {
@@ -492,7 +514,7 @@
       });
     } catch (e) { return; }
     if (!best) return;
-    if (JSON.stringify(best.doc) === savedJSON || !canEdit) { clearLocal(); return; }  // saved after all (keepalive)
+    if (sameDoc(best.doc, doc) || !canEdit) { clearLocal(); return; }  // saved after all (keepalive)
     var panel = document.getElementById("restore");
     panel.querySelector(".when").textContent = new Date(best.at).toLocaleString("zh-CN");
     panel.querySelector(".base").textContent = best.version;

@@ -544,21 +544,24 @@ class Store(EditingMixin):
         return result
 
     def filter_options(self, user: User) -> dict[str, list]:
-        """Years, departments, units, grades and codes the user can filter on (cached like the
-        dashboard: the distinct codes of a million findings take ~0.15 s on PostgreSQL)."""
+        """Years, departments, units, grades and codes the user can filter on: read from the
+        dashboard's summary tables (a few thousand rows, not a million findings) and cached
+        like the dashboard."""
         return self._cached("options", user, (), lambda: self._filter_options(user))
 
     def _filter_options(self, user: User) -> dict[str, list]:
-        sc = scope_clause(user, FormRow.department, FormRow.unit)
-        fsc = scope_clause(user, FindingRow.department, FindingRow.unit)
+        D, F = DashForms, DashFindings
+        sc = scope_clause(user, D.department, D.unit)
         with self.Session() as s:
+            def distinct(col: Any, scope: Any) -> list:
+                return list(s.scalars(select(col).where(scope).distinct()))
+
             return {
-                "years": sorted((y for y in s.scalars(select(FormRow.year).where(sc).distinct()) if y is not None),
-                                reverse=True),
-                "departments": sorted(d for d in s.scalars(select(FormRow.department).where(sc).distinct()) if d),
-                "units": sorted(u for u in s.scalars(select(FormRow.unit).where(sc).distinct()) if u),
-                "grades": sorted(g for g in s.scalars(select(FormRow.grade_reported).where(sc).distinct()) if g),
-                "codes": sorted(s.scalars(select(FindingRow.code).where(fsc).distinct())),
+                "years": sorted((y for y in distinct(D.year, sc) if y), reverse=True),
+                "departments": sorted(d for d in distinct(D.department, sc) if d),
+                "units": sorted(u for u in distinct(D.unit, sc) if u),
+                "grades": sorted(g for g in distinct(D.grade_reported, sc) if g),
+                "codes": sorted(distinct(F.code, scope_clause(user, F.department, F.unit))),
             }
 
     SORTS = {"id": FormRow.id, "project_name": FormRow.project_name, "year": FormRow.year, "unit": FormRow.unit,

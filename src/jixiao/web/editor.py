@@ -30,7 +30,6 @@ import anyio.to_thread
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from ..store import StoreError
 from ..store.store import Filters
 from .app import finding_dict, form_summary, jsonable, wants_json
 from .security import check_csrf, current, require
@@ -52,8 +51,8 @@ def _store_call(fn: Callable[..., Any], *a: Any, **kw: Any) -> Any:
         return fn(*a, **kw)
     except PermissionError as exc:
         raise HTTPException(403, _zh(exc, "您无权对这张自评表进行此操作")) from None
-    except StoreError as exc:
-        raise HTTPException(400, str(exc) or "请求有误") from None
+    except ValueError as exc:  # StoreError, and a document that is not one (Chinese messages)
+        raise HTTPException(400, _zh(exc, "请求内容有误")) from None
 
 
 def _conflict_parts(exc: Any) -> dict[str, Any]:
@@ -262,7 +261,7 @@ def register(app: FastAPI, store: Any, *, respond: Callable[..., Response], twin
         wf = workflow_info(store, user, row)
         data = {"id": row.id, "doc": doc, "version": wf["version"], "status": wf["status"],
                 "status_zh": wf["status_zh"], "can_edit": wf["can_edit"], "actions": wf["actions"],
-                "choices": store.editor_choices(), "check": store.check_doc(doc),
+                "choices": store.editor_choices(), "check": store.check_doc(doc, row.rulebook),
                 "rulebook": row.rulebook, "links": wf["links"]}
         return respond(request, "editor.html", data, workflow=wf, editor_json=jsonable(data))
 
@@ -273,7 +272,7 @@ def register(app: FastAPI, store: Any, *, respond: Callable[..., Response], twin
         user, body = await _post(request)
         doc = _doc_field(body)
         _, row = await run(lambda: visible_form(request, form_id))
-        result = await run(lambda: _store_call(store.check_doc, doc))
+        result = await run(lambda: _store_call(store.check_doc, doc, row.rulebook))
         return JSONResponse(jsonable(result))
 
     @app.post("/forms/{form_id:int}/save", summary="保存（JSON {doc, version, autosave}）：新版本；"
@@ -400,7 +399,7 @@ def register(app: FastAPI, store: Any, *, respond: Callable[..., Response], twin
         visible_form(request, form_id)
         try:
             doc = store.version_doc(form_id, version)
-        except (KeyError, LookupError, StoreError):
+        except (LookupError, ValueError):
             doc = None
         if doc is None:
             raise HTTPException(404, f"没有第 {version} 版")

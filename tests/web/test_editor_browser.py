@@ -182,6 +182,10 @@ def _life(page, base: str, store: Store, backend: str) -> None:
     page.click('#editor button[data-op="del"][data-i="1"]')
     assert page.locator("#editor tr.ind").count() == 3
     assert page.input_value(_path("indicators[1].name")) == "居民投诉下降率"
+    page.click('#editor button[data-op="down"][data-i="0"]')  # move a row down and back up
+    assert page.input_value(_path("indicators[1].name")) == "治理小区数"
+    page.click('#editor button[data-op="up"][data-i="1"]')
+    assert page.input_value(_path("indicators[0].name")) == "治理小区数"
     # autosave
     _wait_saved(page)
     assert "已自动保存" in page.inner_text("#ed-bar-save")

@@ -207,32 +207,32 @@
   function indicatorTable() {
     var inds = doc.indicators || (doc.indicators = []);
     var head = el("tr", {}, ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]
-      .map(function (h) { return el("th", { text: h }); }).concat(canEdit ? [el("th", { text: "调整" })] : []));
+      .map(function (h) { return el("th", { text: h }); }));
     var body = [head];
     var level1s = Object.keys(L2);
     inds.forEach(function (ind, i) {
       var p = "indicators[" + i + "]";
       if (i === 0 || inds[i - 1].level1 !== ind.level1) {
-        body.push(el("tr", { className: "grp" }, [el("td", { colspan: canEdit ? 9 : 8 }, [
+        body.push(el("tr", { className: "grp" }, [el("td", { colspan: 8 }, [
           el("b", { text: ind.level1 || "（未选一级指标）" }),
           canEdit ? button("add-in", "＋ 在此类添加一行", i, "在" + (ind.level1 || "此类") + "下添加一行") : null])]));
       }
       var l2 = L2[ind.level1] || [];
       body.push(el("tr", { className: "ind", "data-row": i }, [
-        el("td", {}, [select(p + ".level1", level1s, { cls: "l1" })]),
+        el("td", {}, [select(p + ".level1", level1s, { cls: "l1" }),
+          canEdit ? el("div", { className: "ops" }, [button("up", "↑", i, "上移第" + (i + 1) + "行"), button("down", "↓", i, "下移第" + (i + 1) + "行"),
+                                                     button("del", "✕", i, "删除第" + (i + 1) + "行")]) : null]),
         el("td", {}, [select(p + ".level2", l2, { cls: "l2" }), ferr(p + ".level2")]),
         el("td", {}, [cellIn(p + ".name", { area: true, rows: 2 })]),
         el("td", {}, [composite(p + ".target")]),
         el("td", {}, [composite(p + ".actual")]),
         el("td", {}, [cellIn(p + ".weight", { num: true, size: 4 })]),
         el("td", {}, [input(p + ".score", { num: true, size: 5 }), rc(p), ferr(p + ".score")]),
-        el("td", {}, [cellIn(p + ".deviation", { area: true, rows: 2 })]),
-        canEdit ? el("td", { className: "ops" }, [button("up", "↑", i, "上移第" + (i + 1) + "行"), button("down", "↓", i, "下移第" + (i + 1) + "行"),
-                                                 button("del", "✕", i, "删除第" + (i + 1) + "行")]) : null
+        el("td", {}, [cellIn(p + ".deviation", { area: true, rows: 2 })])
       ]));
-      body.push(el("tr", { className: "frow", "data-frow": i, hidden: true }, [el("td", { colspan: canEdit ? 9 : 8 }, [el("ul", { className: "findings" })])]));
+      body.push(el("tr", { className: "frow", "data-frow": i, hidden: true }, [el("td", { colspan: 8 }, [el("ul", { className: "findings" })])]));
     });
-    if (!inds.length) body.push(el("tr", {}, [el("td", { colspan: canEdit ? 9 : 8, text: "还没有绩效指标，请在下方添加。" })]));
+    if (!inds.length) body.push(el("tr", {}, [el("td", { colspan: 8, text: "还没有绩效指标，请在下方添加。" })]));
     return el("table", { className: "grid ed-inds" }, [el("tbody", {}, body)]);
   }
 

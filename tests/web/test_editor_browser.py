@@ -224,9 +224,32 @@ def _life(page, base: str, store: Store, backend: str) -> None:
     assert doc["deviation_note"] == "投诉下降率未达目标：新增小区入住"
     assert doc["goal"]["expected"] == "完成 12 个小区的综合治理"  # mine, chosen knowingly
 
-    # ---- submit -------------------------------------------------------------------------------
-    page.click("#workflow button.wf-submit")
-    page.wait_for_url(f"{base}/forms/{form_id}")
+    # once more, and this time "放弃我的修改": their version in the editor, nothing of mine saved
+    row = store.get_form(form_id)
+    theirs = store.editor_doc(row)
+    theirs["goal"]["expected"] = "完成 12 个小区的综合治理（同事再次修改）"
+    store.save_form(store.get_user("unit7"), form_id, theirs, row.version)
+    page.fill(_path("project_name"), "我的名称")
+    page.wait_for_selector("#conflict:not([hidden])", timeout=15_000)
+    page.click("#conflict .take-theirs")
+    assert page.input_value(_path("project_name")) == "老旧小区综合治理"
+    assert page.input_value(_path("goal.expected")) == "完成 12 个小区的综合治理（同事再次修改）"
+    assert page.evaluate(f"() => Object.keys(localStorage).filter(k => k.startsWith('jixiao-editor-{form_id}-')).length") == 0
+    page.wait_for_timeout(3500)  # no autosave follows
+    assert store.get_form(form_id).version == row.version + 1
+
+    # ---- leaving the page right after typing: saved on pagehide (fetch keepalive) --------------
+    page.fill(_path("goal.expected"), "完成 12 个小区的综合治理")
+    page.goto(f"{base}/forms/{form_id}")
+    for _ in range(50):
+        if store.editor_doc(store.get_form(form_id))["goal"]["expected"] == "完成 12 个小区的综合治理":
+            break
+        page.wait_for_timeout(100)
+    assert store.editor_doc(store.get_form(form_id))["goal"]["expected"] == "完成 12 个小区的综合治理"
+
+    # ---- submit (from the form page) ----------------------------------------------------------
+    page.reload()
+    _post(page, ".wfbox button.wf-submit")
     assert page.inner_text(".wfbox .status") == "已提交"
     page.goto(f"{base}/forms/{form_id}/edit")
     assert page.locator(_path("project_name")).get_attribute("readonly") is not None

@@ -76,9 +76,7 @@ def form_summary(r: FormRow) -> dict[str, Any]:
         "complete": r.complete, "has_errors": r.has_errors,
         "findings": {"error": r.n_errors, "warning": r.n_warnings, "info": r.n_infos},
         "n_indicators": r.n_indicators, "rulebook": r.rulebook, "file_id": r.file_id,
-        # issue 7 (workflow): getattr, so that rows of a store without them still show
-        "status": getattr(r, "status", None), "version": getattr(r, "version", None),
-        "origin": getattr(r, "origin", None),
+        "status": r.status, "version": r.version, "origin": r.origin,  # issue 7: workflow
     }
 
 
@@ -129,8 +127,7 @@ def get_filters(year: str | None = None, department: str | None = None, unit: st
                 form: str | None = None, status: str | None = None) -> Filters:
     """Filters shared by the lists and the dashboard (empty values are ignored)."""
     he = None if has_errors in (None, "") else has_errors.lower() in ("1", "true", "yes", "是")
-    more = {"status": status} if status and "status" in Filters.__dataclass_fields__ else {}  # issue 7
-    return Filters(**more, year=_int(year), department=department or None, unit=unit or None, grade=grade or None,
+    return Filters(status=status or None, year=_int(year), department=department or None, unit=unit or None, grade=grade or None,
                    has_errors=he, code=(code or "").strip().upper() or None, severity=severity or None,
                    category=category or None, q=(q or "").strip() or None, form_id=_int(form))
 
@@ -364,7 +361,7 @@ def create_app(store: Store, *, title: str = "jixiao 绩效") -> FastAPI:
 
     # ---- forms ---------------------------------------------------------------------------------
 
-    @twin("/forms", summary="自评表列表（筛选：year, department, unit, grade, has_errors, code, q；排序：sort, desc；分页）")
+    @twin("/forms", summary="自评表列表（筛选：year, department, unit, grade, has_errors, code, status, q；排序：sort, desc；分页）")
     def forms_list(request: Request, f: Filters = Depends(get_filters), pg: tuple[int, int] = Depends(get_page),
                    sort: str = "id", desc: str = ""):
         user = require(request, *ALL_ROLES)

@@ -129,10 +129,8 @@ def _safe_back(nxt: Any, default: str) -> str:
 
 
 def _status(store: Any, row: Any) -> dict[str, Any]:
-    status = getattr(row, "status", None) or "draft"
-    return {"status": status, "status_zh": store.STATUS_ZH.get(status, status),
-            "version": getattr(row, "version", None) or 1, "origin": getattr(row, "origin", None) or "upload",
-            "updated_at": getattr(row, "updated_at", None)}
+    return {"status": row.status, "status_zh": store.STATUS_ZH.get(row.status, row.status), "version": row.version,
+            "origin": row.origin, "updated_at": row.updated_at}
 
 
 def workflow_info(store: Any, user: Any, row: Any) -> dict[str, Any]:
@@ -188,8 +186,7 @@ def register(app: FastAPI, store: Any, *, respond: Callable[..., Response], twin
     """Add the editor's routes to ``app`` (called once by ``create_app``); ``env``: the
     templates' Jinja environment (gets ``WORKFLOW_ZH`` and ``ACTION_ZH``)."""
     if env is not None:
-        env.globals.update(WORKFLOW_ZH=dict(store.STATUS_ZH), ACTION_ZH=ACTION_ZH, DECISION_ZH=DECISION_ZH,
-                           STATUS_FILTER="status" in Filters.__dataclass_fields__)
+        env.globals.update(WORKFLOW_ZH=dict(store.STATUS_ZH), ACTION_ZH=ACTION_ZH, DECISION_ZH=DECISION_ZH)
 
     def run(fn: Callable[[], Any]) -> Any:
         return anyio.to_thread.run_sync(fn)

@@ -269,7 +269,7 @@ def _life(page, base: str, store: Store, backend: str) -> None:
     page.goto(f"{base}/forms/{form_id}/edit")
     assert page.inner_text("#ed-status") == "退回"
     _wait_score(page, "total_recomputed", "93.50")
-    page.fill(f'#editor [data-path-of="indicators[1].actual"] [data-part=num]', "10")
+    page.fill('#editor [data-path-of="indicators[1].actual"] [data-part=num]', "10")
     _wait_score(page, "total_recomputed", "99.50")
     _wait_saved(page)
     page.click("#workflow button.wf-submit")

@@ -31,7 +31,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from ..store.store import Filters
-from .app import finding_dict, form_summary, jsonable, wants_json
+from .app import form_summary, jsonable, wants_json
 from .security import check_csrf, current, require
 
 ALL_ROLES = ("unit", "department", "finance", "admin")

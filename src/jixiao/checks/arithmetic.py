@@ -150,7 +150,7 @@ def _follows_wrong_rate(ctx: FormContext) -> bool:
 @check("JX101", "rate-mismatch", title="执行率计算有误", severity="error", category="arithmetic",
        basis="财预〔2020〕10号《项目支出绩效自评表》：预算执行率 = 全年执行数 / 全年预算数；取舍位数按规则库",
        hint="按 全年执行数 ÷ 全年预算数 重算执行率，并按规定位数取舍；预算执行得分随之更正。")
-def rate_mismatch(ctx: FormContext, s) -> Iterator[Hit]:
+def rate_mismatch(ctx: FormContext, s) -> Hit | None:
     """The printed 执行率 differs from 全年执行数 / 全年预算数 under the rulebook's rounding.
 
     Why: the rate drives the budget score and every judgement about spending;
@@ -186,13 +186,13 @@ def rate_mismatch(ctx: FormContext, s) -> Iterator[Hit]:
         msg += f"；预算执行得分 {fmt(f.score)} 按填报执行率计算，应随之改为 {fmt(ctx.score.recomputed.budget_score)}"
         ev["score_reported"] = f.score
         ev["score_recomputed"] = ctx.score.recomputed.budget_score
-    yield Hit("funds.rate", msg, ev)
+    return Hit("funds.rate", msg, ev)
 
 
 @check("JX102", "budget-score-mismatch", title="预算执行得分计算有误", severity="error", category="arithmetic",
        basis="财预〔2020〕10号《项目支出绩效自评表》：预算执行得分 = 分值 × 执行率，不超过分值；取舍位数按规则库",
        hint="按 分值 × 执行率 重算预算执行得分（不超过分值），并更正总分。")
-def budget_score_mismatch(ctx: FormContext, s) -> Iterator[Hit]:
+def budget_score_mismatch(ctx: FormContext, s) -> Hit | None:
     """The printed budget score (预算执行 得分) differs from weight × rate under the rulebook.
 
     Why: the budget score is a tenth of the total; it must follow the rate.
@@ -226,19 +226,18 @@ def budget_score_mismatch(ctx: FormContext, s) -> Iterator[Hit]:
         own = score_funds(fs.executed, fs.budget, rb, f.weight).score
         if own is None or f.score is None or q(own) == q(f.score):
             return
-        yield Hit("funds.score",
-                  f"预算执行得分：填报 {fmt(f.score)}，按表上分值 {fmt(f.weight)} 复算 {fmt(q(own))}"
-                  f"（{fmt(f.weight)}×执行率，{rb.score_rounding.describe_zh()}）",
-                  {"reported": f.score, "recomputed": own, "weight": f.weight})
-        return
-    yield Hit("funds.score", d.message, {"reported": d.reported, "recomputed": d.recomputed,
-                                          "weight": ctx.score.funds.weight, "rate": ctx.score.funds.rate})
+        return Hit("funds.score",
+                   f"预算执行得分：填报 {fmt(f.score)}，按表上分值 {fmt(f.weight)} 复算 {fmt(q(own))}"
+                   f"（{fmt(f.weight)}×执行率，{rb.score_rounding.describe_zh()}）",
+                   {"reported": f.score, "recomputed": own, "weight": f.weight})
+    return Hit("funds.score", d.message, {"reported": d.reported, "recomputed": d.recomputed,
+                                           "weight": ctx.score.funds.weight, "rate": ctx.score.funds.rate})
 
 
 @check("JX112", "funds-weight-differs", title="预算执行分值与规则库不符", severity="warning", category="arithmetic",
        basis="财预〔2020〕10号：预算执行率分值 10 分（部分地区 20 分），以所选规则库为准",
        hint="确认表格适用的评分办法：若本地区预算执行分值确为该数，请选用相应规则库；否则更正分值。")
-def funds_weight_differs(ctx: FormContext, s) -> Iterator[Hit]:
+def funds_weight_differs(ctx: FormContext, s) -> Hit | None:
     """The printed weight of the funds block (分值) is not the rulebook's ``funds.weight``.
 
     Why: the weight of budget execution is fixed by the region's rules (10,
@@ -256,8 +255,8 @@ def funds_weight_differs(ctx: FormContext, s) -> Iterator[Hit]:
     d = differences(ctx).get("funds.weight")
     if d is None:
         return
-    yield Hit("funds.weight", d.message + "（表格可能适用其他评分办法，或选错了规则库）",
-              {"reported": d.reported, "rulebook": d.recomputed, "rulebook_name": ctx.rb.name})
+    return Hit("funds.weight", d.message + "（表格可能适用其他评分办法，或选错了规则库）",
+               {"reported": d.reported, "rulebook": d.recomputed, "rulebook_name": ctx.rb.name})
 
 
 @check("JX111", "executed-over-budget", title="执行数超过预算数", severity="error", category="arithmetic",
@@ -418,7 +417,7 @@ def score_above_weight(ctx: FormContext, s) -> Iterator[Hit]:
 @check("JX104", "weights-sum", title="指标分值合计不等于规定值", severity="error", category="arithmetic",
        basis="财预〔2020〕10号《项目支出绩效自评表》：预算执行率 10 分 + 绩效指标 90 分 = 100 分（规则库 guideline.indicators_total）",
        hint="调整各指标分值，使其合计等于规定值（通常为 90 分）。")
-def weights_sum(ctx: FormContext, s) -> Iterator[Hit]:
+def weights_sum(ctx: FormContext, s) -> Hit | None:
     """The indicator weights (分值) do not add up to the rulebook's
     ``guideline.indicators_total`` (90 under ``national``).
 
@@ -449,14 +448,14 @@ def weights_sum(ctx: FormContext, s) -> Iterator[Hit]:
     for ind in f.indicators:
         by_level[ind.level1] = by_level.get(ind.level1, _ZERO) + (ind.weight or _ZERO)
     split = "，".join(f"{k} {fmt(v)}" for k, v in by_level.items())
-    yield Hit("indicators", f"指标分值合计 {fmt(total)}，应为 {short(want)}（{split}）",
-              {"sum": total, "expected": want, "by_level1": by_level})
+    return Hit("indicators", f"指标分值合计 {fmt(total)}，应为 {short(want)}（{split}）",
+               {"sum": total, "expected": want, "by_level1": by_level})
 
 
 @check("JX110", "total-weight-not-100", title="总分分值不是100", severity="error", category="arithmetic",
        basis="财预〔2020〕10号《项目支出绩效自评表》：总分 100 分",
        hint="总分的分值应为 100。")
-def total_weight_not_100(ctx: FormContext, s) -> Iterator[Hit]:
+def total_weight_not_100(ctx: FormContext, s) -> Hit | None:
     """The 分值 printed in the 总分 row is not ``expected`` (100).
 
     Why: every self-evaluation form is scored out of 100; another figure is a
@@ -469,8 +468,8 @@ def total_weight_not_100(ctx: FormContext, s) -> Iterator[Hit]:
     tw = ctx.form.total_weight
     if tw is None or tw == s.expected:
         return
-    yield Hit("total_weight", f"总分分值为 {fmt(tw)}，应为 {short(s.expected)}",
-              {"reported": tw, "expected": s.expected})
+    return Hit("total_weight", f"总分分值为 {fmt(tw)}，应为 {short(s.expected)}",
+               {"reported": tw, "expected": s.expected})
 
 
 # --------------------------------------------------------------------------
@@ -480,7 +479,7 @@ def total_weight_not_100(ctx: FormContext, s) -> Iterator[Hit]:
 @check("JX105", "total-not-sum", title="总分不等于各项得分之和", severity="error", category="arithmetic",
        basis="财预〔2020〕10号《项目支出绩效自评表》：总分 = 预算执行得分 + 各指标得分",
        hint="将预算执行得分与各指标得分相加，更正总分（并核对评分等级）。")
-def total_not_sum(ctx: FormContext, s) -> Iterator[Hit]:
+def total_not_sum(ctx: FormContext, s) -> Hit | None:
     """The printed total is not the budget score plus the indicator scores, as
     printed (nor, under a rulebook with rate caps, the cap). When the part
     scores are wrong too, the message also gives the recomputed total.
@@ -522,16 +521,16 @@ def total_not_sum(ctx: FormContext, s) -> Iterator[Hit]:
         return  # the total is right; a part score is wrong, and is reported at that part
     cap_text = f"，执行率封顶 {short(cap)}" if capped and cap is not None else ""
     extra = f"；复算总分 {fmt(q(rec))}" if rec is not None and q(rec) != q(parts) else ""
-    yield Hit("total", f"总分：填报 {fmt(t)}，各项填报得分合计 {fmt(q(parts))}（预算执行 {fmt(f.funds.score)} + "
-              f"指标 {fmt(q(ind_sum))}{cap_text}）{extra}",
-              {"reported": t, "sum": parts, "budget_score": f.funds.score, "indicator_sum": ind_sum,
-               "cap": cap, "recomputed": rec})
+    return Hit("total", f"总分：填报 {fmt(t)}，各项填报得分合计 {fmt(q(parts))}（预算执行 {fmt(f.funds.score)} + "
+               f"指标 {fmt(q(ind_sum))}{cap_text}）{extra}",
+               {"reported": t, "sum": parts, "budget_score": f.funds.score, "indicator_sum": ind_sum,
+                "cap": cap, "recomputed": rec})
 
 
 @check("JX106", "total-above-cap", title="总分超过执行率对应的上限", severity="error", category="arithmetic",
        basis="部分省份的评分办法：按预算执行率设总分上限（规则库 caps.by_rate）",
        hint="执行率低于规定比例时，总分不得超过对应上限。")
-def total_above_cap(ctx: FormContext, s) -> Iterator[Hit]:
+def total_above_cap(ctx: FormContext, s) -> Hit | None:
     """The rulebook caps the total by execution rate, and the printed total is above the cap.
 
     Why: in provinces with such caps a low-spending project cannot score
@@ -549,8 +548,8 @@ def total_above_cap(ctx: FormContext, s) -> Iterator[Hit]:
     cap = ctx.rb.cap_for(rate)
     if cap is None or ctx.form.total <= cap:
         return
-    yield Hit("total", f"执行率 {fmt(rate)}%，总分上限 {short(cap)}，填报总分 {fmt(ctx.form.total)}",
-              {"rate": rate, "cap": cap, "reported": ctx.form.total})
+    return Hit("total", f"执行率 {fmt(rate)}%，总分上限 {short(cap)}，填报总分 {fmt(ctx.form.total)}",
+               {"rate": rate, "cap": cap, "reported": ctx.form.total})
 
 
 def _grade_ok(printed: str, grade: str | None) -> bool:
@@ -568,7 +567,7 @@ def _band_text(ctx: FormContext, grade: str) -> str:
 @check("JX107", "grade-mismatch", title="评分等级与总分不符", severity="error", category="arithmetic",
        basis="财预〔2020〕10号：90（含）-100 分为优、80（含）-90 分为良、60（含）-80 分为中、60 分以下为差（规则库 grades）",
        hint="按总分所在区间更正评分等级。")
-def grade_mismatch(ctx: FormContext, s) -> Iterator[Hit]:
+def grade_mismatch(ctx: FormContext, s) -> Hit | None:
     """The printed grade (评分等级) is not the grade of the printed total under
     the rulebook's bands; or (``follow_recomputed``) it is, but the recomputed
     total falls in another band, so the grade must change with the total.
@@ -609,9 +608,9 @@ def grade_mismatch(ctx: FormContext, s) -> Iterator[Hit]:
             return  # the grade is right; the total is wrong (JX105 or a part-score check)
         extra = (f"；复算总分 {fmt(q(rec_total))} 对应 {by_rec}"
                  if by_rec is not None and by_rec != by_printed and rec_total is not None else "")
-        yield Hit("grade", f"评分等级：填报 {g}，按总分 {fmt(t)} 应为 {by_printed}（{_band_text(ctx, by_printed)}）"
-                  f"{extra}", ev)
+        return Hit("grade", f"评分等级：填报 {g}，按总分 {fmt(t)} 应为 {by_printed}（{_band_text(ctx, by_printed)}）"
+                   f"{extra}", ev)
     elif (s.follow_recomputed and comparable and by_rec is not None and rec_total is not None
           and not _grade_ok(g, by_rec)):
-        yield Hit("grade", f"评分等级：填报 {g} 与填报总分 {fmt(t)} 相符，但复算总分 {fmt(q(rec_total))} 对应 "
-                  f"{by_rec}（{_band_text(ctx, by_rec)}），等级应随总分更正", ev)
+        return Hit("grade", f"评分等级：填报 {g} 与填报总分 {fmt(t)} 相符，但复算总分 {fmt(q(rec_total))} 对应 "
+                   f"{by_rec}（{_band_text(ctx, by_rec)}），等级应随总分更正", ev)

@@ -134,7 +134,7 @@ def payment_indicator_full_while_unspent(ctx: FormContext, s) -> Iterator[Hit]:
        category="consistency",
        basis="domain.md §4.4：执行率明显低于100%而产出指标全部满分；财政复核实务",
        hint="核对产出指标的完成值：资金未执行完，产出是否确已全部完成？如是，说明资金结余的原因。")
-def low_spending_full_outputs(ctx: FormContext, s) -> Iterator[Hit]:
+def low_spending_full_outputs(ctx: FormContext, s) -> Hit | None:
     """The execution rate is below ``rate_below`` (80%) and every 产出指标 row has full points.
 
     Why: outputs are what the money buys; a fifth or more of the budget
@@ -157,15 +157,15 @@ def low_spending_full_outputs(ctx: FormContext, s) -> Iterator[Hit]:
         return
     if _enabled(ctx, "JX402") and _payment_rows(ctx, ctx.config.settings["JX402"]):  # type: ignore[union-attr]
         return
-    yield Hit("funds.rate", f"执行率 {fmt(rate)}%，低于 {short(s.rate_below)}%，但 {len(outputs)} 项产出指标全部得满分",
-              {"rate": rate, "threshold": s.rate_below, "outputs": len(outputs)})
+    return Hit("funds.rate", f"执行率 {fmt(rate)}%，低于 {short(s.rate_below)}%，但 {len(outputs)} 项产出指标全部得满分",
+               {"rate": rate, "threshold": s.rate_below, "outputs": len(outputs)})
 
 
 @check("JX403", "budget-adjusted-unexplained", title="预算大幅调整但没有说明", severity="warning",
        category="consistency",
        basis="domain.md §4.5：年初预算数与全年预算数差异较大而无说明；财政复核实务",
        hint="在偏差原因分析或完成情况中说明预算调整（调减、追加）的原因和依据。")
-def budget_adjusted_unexplained(ctx: FormContext, s) -> Iterator[Hit]:
+def budget_adjusted_unexplained(ctx: FormContext, s) -> Hit | None:
     """全年预算数 differs from 年初预算数 by ``change_at_least`` (20%) of 年初 or
     more, and no deviation note nor the 实际完成情况 text mentions an
     adjustment (``note_words``: 调整, 调减, 追加 …).
@@ -204,15 +204,15 @@ def budget_adjusted_unexplained(ctx: FormContext, s) -> Iterator[Hit]:
         how = "调减" if change < 0 else "调增"
         what = (f"全年预算数 {fmt(adj)} 较年初预算数 {fmt(ini)} {how} {fmt(abs(change).quantize(_NUM))}%"
                 f"（{fmt(adj - ini)}）")
-    yield Hit("funds.adjusted_budget", f"{what}，但偏差说明和完成情况中没有说明预算调整",
-              {"initial_budget": ini, "adjusted_budget": adj, "change_percent": change})
+    return Hit("funds.adjusted_budget", f"{what}，但偏差说明和完成情况中没有说明预算调整",
+               {"initial_budget": ini, "adjusted_budget": adj, "change_percent": change})
 
 
 @check("JX404", "perfect-score-suspicion", title="执行率未达100%而指标全部满分", severity="info",
        category="consistency",
        basis="domain.md §4.6：各指标全部满分、总分 99 分以上而执行率低于 100%",
        hint="核对是否确实所有目标都已完成；资金结余的原因宜在偏差说明中写明。")
-def perfect_score_suspicion(ctx: FormContext, s) -> Iterator[Hit]:
+def perfect_score_suspicion(ctx: FormContext, s) -> Hit | None:
     """Every indicator has full points and the total is ``total_at_least`` (99)
     or more, while the execution rate is below ``rate_below`` (100%).
 
@@ -244,16 +244,16 @@ def perfect_score_suspicion(ctx: FormContext, s) -> Iterator[Hit]:
     if fs.budget is not None and fs.executed is not None:
         unspent = fs.budget - fs.executed
         left = f"（未执行 {fmt(unspent)}{ctx.form.funds_unit}）"
-    yield Hit("total", f"全部 {len(inds)} 项指标满分，总分 {fmt(t)}，但执行率 {fmt(rate)}% 未达 "
-              f"{short(s.rate_below)}%{left}",
-              {"rate": rate, "total": t, "indicators": len(inds), "unspent": unspent})
+    return Hit("total", f"全部 {len(inds)} 项指标满分，总分 {fmt(t)}，但执行率 {fmt(rate)}% 未达 "
+               f"{short(s.rate_below)}%{left}",
+               {"rate": rate, "total": t, "indicators": len(inds), "unspent": unspent})
 
 
 @check("JX405", "spending-without-budget", title="预算数为零或未填却有执行数", severity="error",
        category="consistency",
        basis="《中华人民共和国预算法》第十三条：未列入预算的不得支出",
        hint="填写全年预算数；若预算确为零，执行数应为零或说明资金来源。")
-def spending_without_budget(ctx: FormContext, s) -> Iterator[Hit]:
+def spending_without_budget(ctx: FormContext, s) -> Hit | None:
     """全年执行数 above zero while 全年预算数 is zero, negative or empty (no
     execution rate can be computed).
 
@@ -277,5 +277,5 @@ def spending_without_budget(ctx: FormContext, s) -> Iterator[Hit]:
         return
     which = "全年预算数" if ctx.rb.budget_base == "adjusted" else "年初预算数"
     shown = "未填" if budget is None else f"为 {fmt(budget)}"
-    yield Hit("funds.adjusted_budget" if ctx.rb.budget_base == "adjusted" else "funds.initial_budget",
-              f"全年执行数 {fmt(ex)}，但{which}{shown}，无法计算执行率", {"executed": ex, "budget": budget})
+    return Hit("funds.adjusted_budget" if ctx.rb.budget_base == "adjusted" else "funds.initial_budget",
+               f"全年执行数 {fmt(ex)}，但{which}{shown}，无法计算执行率", {"executed": ex, "budget": budget})

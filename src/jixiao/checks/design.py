@@ -798,9 +798,9 @@ def vague_targets(ctx: FormContext, s):
     listed = "、".join(f"“{inds[i].name}”（{inds[i].target}）" for i in rows[:limit])
     more = f"等{len(rows)}个" if len(rows) > limit else ""
     words = "、".join(f"“{w}”" for w in dict.fromkeys(inds[i].target for i in rows))
-    yield Hit(f"indicators[{rows[0]}].target",
-              f"{len(rows)}个定性指标的目标只写了{words}，没有可衡量的标准：{listed}{more}",
-              {"rows": [{"row": i + 1, "name": inds[i].name, "target": inds[i].target} for i in rows]})
+    return Hit(f"indicators[{rows[0]}].target",
+               f"{len(rows)}个定性指标的目标只写了{words}，没有可衡量的标准：{listed}{more}",
+               {"rows": [{"row": i + 1, "name": inds[i].name, "target": inds[i].target} for i in rows]})
 
 
 class _WordRule:
@@ -914,7 +914,7 @@ def level1_weights_off_guideline(ctx: FormContext, s):
         verdict = cache[sig] = _weights_verdict(sums, ctx.rb, s)
     if verdict is not None:
         message, guide, off = verdict
-        yield Hit("indicators", message, {"weights": dict(sums), "guideline": dict(guide), "differs": list(off)})
+        return Hit("indicators", message, {"weights": dict(sums), "guideline": dict(guide), "differs": list(off)})
 
 
 class _RunCache:

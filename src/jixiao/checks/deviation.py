@@ -40,8 +40,8 @@ def no_note_low_execution(ctx: FormContext, s):
     rate = ctx.rate
     if rate is None or rate >= s.rate_below or ctx.any_note:
         return
-    yield Hit("funds.rate", f"执行率{rate.quantize(_NUM)}%，低于{s.rate_below}%，但偏差原因分析为空",
-              {"rate": rate, "threshold": s.rate_below})
+    return Hit("funds.rate", f"执行率{rate.quantize(_NUM)}%，低于{s.rate_below}%，但偏差原因分析为空",
+               {"rate": rate, "threshold": s.rate_below})
 
 
 @check("JX306", "no-note-execution-below-100", title="执行率未达100%但没有偏差说明", severity="info",
@@ -61,8 +61,8 @@ def no_note_below_100(ctx: FormContext, s):
     jx301 = ctx.config.settings["JX301"].rate_below if ctx.config is not None else Decimal(90)
     if rate is None or rate >= s.rate_below or rate < jx301 or ctx.any_note:
         return
-    yield Hit("funds.rate", f"执行率{rate.quantize(_NUM)}%，未达到{s.rate_below}%，但没有说明原因",
-              {"rate": rate, "threshold": s.rate_below})
+    return Hit("funds.rate", f"执行率{rate.quantize(_NUM)}%，未达到{s.rate_below}%，但没有说明原因",
+               {"rate": rate, "threshold": s.rate_below})
 
 
 @check("JX302", "no-note-lost-points", title="指标扣分但没有偏差说明", severity="warning",

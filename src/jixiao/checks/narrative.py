@@ -347,10 +347,9 @@ def actual_rewrites_goal(ctx: FormContext, s):
     p = _prep801(s)
     exp, act = normalized_goal(ctx)
     if act == exp:
-        yield Hit("goal.actual", "实际完成情况与预期目标一字不差",
-                  {"containment": 1.0, "dice": 1.0, "opening": None, "new_quantities": [], "identical": True,
-                   "threshold": s.min_containment})
-        return
+        return Hit("goal.actual", "实际完成情况与预期目标一字不差",
+                   {"containment": 1.0, "dice": 1.0, "opening": None, "new_quantities": [], "identical": True,
+                    "threshold": s.min_containment})
     if len(act) < p.min_chars:
         return
     pa = bigram_codes(act, p.stop or (), normalized=True)
@@ -376,9 +375,9 @@ def actual_rewrites_goal(ctx: FormContext, s):
     pct = round(share * 100)
     lead = f"，并以“{opening}”开头" if opening else ""
     tail = f"，只多出{'、'.join(new[:3])}" if new else "，没有写出目标以外的实际数字"
-    yield Hit("goal.actual", f"实际完成情况与预期目标雷同：完成情况的字词片段有{pct}%出自预期目标{lead}{tail}",
-              {"containment": round(share, 2), "dice": round(2 * common / (len(pa) + len(pe)), 2), "opening": opening,
-               "new_quantities": new, "threshold": s.min_containment})
+    return Hit("goal.actual", f"实际完成情况与预期目标雷同：完成情况的字词片段有{pct}%出自预期目标{lead}{tail}",
+               {"containment": round(share, 2), "dice": round(2 * common / (len(pa) + len(pe)), 2), "opening": opening,
+                "new_quantities": new, "threshold": s.min_containment})
 
 
 # -- JX802 / JX803 -------------------------------------------------------------
@@ -522,9 +521,8 @@ def goal_not_measurable(ctx: FormContext, s):
     min_chars, deliv, vague = _prep805(s)
     exp, _ = normalized_goal(ctx)
     if len(exp) < min_chars:
-        yield Hit("goal.expected", f"预期目标只有{len(exp)}个字（“{text.strip()}”），没有写明可衡量的结果",
-                  {"chars": len(exp), "reason": "short"})
-        return
+        return Hit("goal.expected", f"预期目标只有{len(exp)}个字（“{text.strip()}”），没有写明可衡量的结果",
+                   {"chars": len(exp), "reason": "short"})
     if _goal_quantities(ctx):
         return
     if deliv is not None and deliv.search(exp):
@@ -533,6 +531,6 @@ def goal_not_measurable(ctx: FormContext, s):
     if not words:
         return
     shown = "、".join(f"“{w}”" for w in words[:4])
-    yield Hit("goal.expected",
-              f"预期目标没有数量，也没有写明要完成的具体内容，只有{shown}等愿景词，无法衡量是否完成",
-              {"vague_words": words, "reason": "vague"})
+    return Hit("goal.expected",
+               f"预期目标没有数量，也没有写明要完成的具体内容，只有{shown}等愿景词，无法衡量是否完成",
+               {"vague_words": words, "reason": "vague"})

@@ -163,11 +163,11 @@ def only_supervisor_satisfaction(ctx: FormContext, s):
     weight = sum(weights, Decimal(0)) if len(weights) == len(rows) else None
     points = f"，却计了满意度分值{fmt(weight)}分" if weight is not None else ""
     who = "、".join(dict.fromkeys(w for _i, w in sup))
-    yield Hit(f"indicators[{rows[0]}].name",
-              f"满意度指标只有{_names(ctx, rows)}，衡量的是{who}（管理方）而不是服务对象；"
-              f"本表没有服务对象满意度{points}",
-              {"names": [inds[i].name for i in rows], "words": [w for _i, w in sup],
-               "weight": weight})
+    return Hit(f"indicators[{rows[0]}].name",
+               f"满意度指标只有{_names(ctx, rows)}，衡量的是{who}（管理方）而不是服务对象；"
+               f"本表没有服务对象满意度{points}",
+               {"names": [inds[i].name for i in rows], "words": [w for _i, w in sup],
+                "weight": weight})
 
 
 def _actual_rate(ctx: FormContext, i: int) -> tuple[Decimal, str] | None:
@@ -211,10 +211,10 @@ def perfect_satisfaction_no_survey(ctx: FormContext, s):
     if not rows or survey_word(ctx, s) is not None:
         return
     inds = ctx.indicators
-    yield Hit(f"indicators[{rows[0]}].actual",
-              f"满意度{_names(ctx, rows)}的实际完成值为{inds[rows[0]].actual}，"
-              f"但表中没有说明满意度如何得出（问卷、抽样调查、测评等）",
-              {"rows": [{"row": i + 1, "name": inds[i].name, "actual": inds[i].actual} for i in rows]})
+    return Hit(f"indicators[{rows[0]}].actual",
+               f"满意度{_names(ctx, rows)}的实际完成值为{inds[rows[0]].actual}，"
+               f"但表中没有说明满意度如何得出（问卷、抽样调查、测评等）",
+               {"rows": [{"row": i + 1, "name": inds[i].name, "actual": inds[i].actual} for i in rows]})
 
 
 @check("JX704", "satisfaction-at-threshold", title="满意度恰好等于目标下限", severity="warning",
@@ -258,10 +258,10 @@ def satisfaction_at_threshold(ctx: FormContext, s):
     if s.unless_survey and ctx.config is not None and survey_word(ctx, _jx703(ctx)) is not None:
         return
     listed = "；".join(f"“{inds[i].name}”目标{inds[i].target}、实际{inds[i].actual}" for i in rows)
-    yield Hit(f"indicators[{rows[0]}].actual",
-              f"满意度恰好等于目标下限：{listed}，且表中没有说明调查方式和样本",
-              {"rows": [{"row": i + 1, "name": inds[i].name, "target": inds[i].target, "actual": inds[i].actual}
-                        for i in rows]})
+    return Hit(f"indicators[{rows[0]}].actual",
+               f"满意度恰好等于目标下限：{listed}，且表中没有说明调查方式和样本",
+               {"rows": [{"row": i + 1, "name": inds[i].name, "target": inds[i].target, "actual": inds[i].actual}
+                         for i in rows]})
 
 
 @check("JX705", "no-satisfaction", title="没有满意度指标", severity="warning",
@@ -284,5 +284,5 @@ def no_satisfaction(ctx: FormContext, s):
         return
     if enabled(ctx, "JX510") and _BLOCK_L1 in ctx.config.settings["JX510"].required_level1:
         return
-    yield Hit("indicators", f"指标表没有满意度指标（共{len(ctx.indicators)}个指标，均不涉及满意度）",
-              {"indicators": len(ctx.indicators)})
+    return Hit("indicators", f"指标表没有满意度指标（共{len(ctx.indicators)}个指标，均不涉及满意度）",
+               {"indicators": len(ctx.indicators)})

@@ -166,6 +166,36 @@ def _location(form: Form, fld: str) -> dict[str, Any]:
             "sheet": loc.sheet, "cell": loc.cell}
 
 
+class _Locator:
+    """``_location`` for the findings of one form, on the form's own dicts
+    (its ``locations`` and the ``__dict__`` of its source and locations):
+    nine findings a form read the same pydantic attributes otherwise."""
+
+    __slots__ = ("locs", "src")
+
+    def __init__(self, locs: dict[str, Any], src: dict[str, Any]):
+        self.locs = locs
+        self.src = src
+
+    def __call__(self, fld: str) -> dict[str, Any]:
+        locs, src = self.locs, self.src
+        loc = locs.get(fld) if fld else None
+        if loc is None and fld:  # Form.location_of: walk up the path (cell, row, block)
+            p = fld
+            while p:
+                loc = locs.get(p)
+                if loc is not None:
+                    break
+                cut = max(p.rfind("."), p.rfind("["))
+                p = p[:cut] if cut > 0 else ""
+        if loc is None:
+            return {"file": src["file"], "page": src["page"], "line": src["line"], "end_line": src["end_line"],
+                    "sheet": None, "cell": None}
+        ld = loc.__dict__
+        return {"file": src["file"], "page": ld["page"], "line": ld["line"], "end_line": ld["end_line"],
+                "sheet": ld["sheet"], "cell": ld["cell"]}
+
+
 class _FewerFullCollections:
     """While a review runs, CPython's full garbage collections wait for 10x
     more sweeps of the younger generations.
@@ -241,7 +271,12 @@ class Reviewer:
         sr = score_form(form, self.rb)
         ctx = FormContext(form, sr, self.rb, self.config, index)
         found: list[Finding] = []
-        project, file = form.project_name, form.source.file
+        # The form's fields from its __dict__: a pydantic attribute read costs
+        # about five dict look-ups (see scoring.engine._ROW).
+        fd = form.__dict__
+        project, src = fd["project_name"], fd["source"].__dict__
+        file = src["file"]
+        where = None
         for func, settings, info in self._form_calls:
             try:
                 result = func(ctx, settings)
@@ -249,8 +284,10 @@ class Reviewer:
                     continue
                 for hit in (result,) if isinstance(result, Hit) else result:
                     code, name, severity, category, hint = info  # unpacked only for a finding
+                    if where is None:
+                        where = _Locator(fd["locations"], src)
                     found.append(Finding(code, name, severity, category, hit.message, hint, project, file, index,
-                                         hit.field, _location(form, hit.field), hit.evidence))
+                                         hit.field, where(hit.field), hit.evidence))
             except Exception as exc:  # a bug in one check must not stop the review
                 self._check_error(info[0], form, exc)
         for info, state, _sev in self._batch:
@@ -258,26 +295,25 @@ class Reviewer:
                 state.collect(ctx)
             except Exception as exc:
                 self._check_error(info.code, form, exc)
-        f = form.funds
-        rec = FormRecord(
-            index=index, project_name=form.project_name, department=form.department,
-            implementing_unit=form.implementing_unit, year=form.year, file=form.source.file,
-            line=form.source.line, funds_unit=form.funds_unit, initial_budget=f.initial_budget,
-            adjusted_budget=f.adjusted_budget, executed=f.executed, rate_reported=sr.reported.rate,
-            rate_recomputed=sr.recomputed.rate, budget_score_reported=sr.reported.budget_score,
-            budget_score_recomputed=sr.recomputed.budget_score, total_reported=sr.reported.total,
-            total_recomputed=sr.recomputed.total, grade_reported=sr.reported.grade,
-            grade_recomputed=sr.recomputed.grade, complete=form.complete,
-            warnings=[w.model_dump() for w in form.warnings], n_indicators=len(form.indicators),
-            confidence=form.confidence.model_dump() if form.confidence is not None else None,
+        f = fd["funds"].__dict__
+        rep, rec = sr.reported, sr.recomputed
+        conf = fd["confidence"]
+        warnings = fd["warnings"]
+        indicators = fd["indicators"]
+        rec_ = FormRecord(
+            index, project, fd["department"], fd["implementing_unit"], fd["year"], file, src["line"],
+            fd["funds_unit"], f["initial_budget"], f["adjusted_budget"], f["executed"], rep.rate, rec.rate,
+            rep.budget_score, rec.budget_score, rep.total, rec.total, rep.grade, rec.grade, fd["complete"],
+            [w.model_dump() for w in warnings] if warnings else [], len(indicators),
+            conf.model_dump() if conf is not None else None,
         )
         if found:  # Counter.update is Python code: skip it for a clean form
-            rec.findings.update([x.severity for x in found])
-        self.review.forms.append(rec)
+            rec_.findings.update([x.severity for x in found])
+        self.review.forms.append(rec_)
         self.review.findings.extend(found)
-        self._names.append((form.project_name, form.source.file))
+        self._names.append((project, file))
         if self.review.indicator_rows is not None:
-            for i, (ind, d) in enumerate(zip(form.indicators, sr.indicators)):
+            for i, (ind, d) in enumerate(zip(indicators, sr.indicators)):
                 self.review.indicator_rows.append({
                     "form_index": index, "project_name": form.project_name, "row": i + 1,
                     "level1": ind.level1, "level2": ind.level2, "name": ind.name, "target": ind.target,

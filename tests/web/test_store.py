@@ -169,10 +169,11 @@ def test_migrations_keep_data(backend, request, tmp_path):
         # 0003: workflow columns with their defaults, and the dashboard summaries built from the rows
         assert c.execute(select(t["forms"].c.status, t["forms"].c.version, t["forms"].c.origin)).one() == \
             ("submitted", 1, "upload")
-        d = c.execute(select(t["dash_forms"].c.n, t["dash_forms"].c.n_errors, t["dash_forms"].c.rep_pt,
-                             t["dash_forms"].c.year, t["dash_forms"].c.department)).one()
-        assert tuple(d) == (1, 1, -1, 0, "d")
-        counts = dict(c.execute(select(t["dash_findings"].c.code, t["dash_findings"].c.n)).all())
-        assert counts == {"JX101": 1, "JX201": 1, "JX301": 1}
+        df, dg = t["dash_forms"].c, t["dash_findings"].c
+        for unit in ("u", "*"):  # the unit's row and its department's rollup
+            d = c.execute(select(df.n, df.n_errors, df.rep_pt, df.year, df.department).where(df.unit == unit)).one()
+            assert tuple(d) == (1, 1, -1, 0, "d")
+            counts = dict(c.execute(select(dg.code, dg.n).where(dg.unit == unit)).all())
+            assert counts == {"JX101": 1, "JX201": 1, "JX301": 1}
         assert c.execute(select(t["meta"].c.value)).scalar_one() == 1
     engine.dispose()

@@ -552,16 +552,18 @@ class Store(EditingMixin):
     def _filter_options(self, user: User) -> dict[str, list]:
         D, F = DashForms, DashFindings
         sc = scope_clause(user, D.department, D.unit)
+        roll = D.unit == summary.ALL_UNITS if user.role != "unit" else true()  # see _dashboard
+        froll = F.unit == summary.ALL_UNITS if user.role != "unit" else true()
         with self.Session() as s:
-            def distinct(col: Any, scope: Any) -> list:
-                return list(s.scalars(select(col).where(scope).distinct()))
+            def distinct(col: Any, *where: Any) -> list:
+                return list(s.scalars(select(col).where(*where).distinct()))
 
             return {
-                "years": sorted((y for y in distinct(D.year, sc) if y), reverse=True),
-                "departments": sorted(d for d in distinct(D.department, sc) if d),
-                "units": sorted(u for u in distinct(D.unit, sc) if u),
-                "grades": sorted(g for g in distinct(D.grade_reported, sc) if g),
-                "codes": sorted(distinct(F.code, scope_clause(user, F.department, F.unit))),
+                "years": sorted((y for y in distinct(D.year, sc, roll) if y), reverse=True),
+                "departments": sorted(d for d in distinct(D.department, sc, roll) if d),
+                "units": sorted(u for u in distinct(D.unit, sc, D.unit != summary.ALL_UNITS) if u),
+                "grades": sorted(g for g in distinct(D.grade_reported, sc, roll) if g),
+                "codes": sorted(distinct(F.code, scope_clause(user, F.department, F.unit), froll)),
             }
 
     SORTS = {"id": FormRow.id, "project_name": FormRow.project_name, "year": FormRow.year, "unit": FormRow.unit,
@@ -639,6 +641,8 @@ class Store(EditingMixin):
                 w.append(t.department == department_key(f.department))
             if f.unit:
                 w.append(t.unit == unit_key(f.unit))
+            elif user.role != "unit":  # no unit in scope or filters: the departments' rollups
+                w.append(t.unit == summary.ALL_UNITS)
             return w
 
         rank_sev = {v: k for k, v in SEVERITY_RANK.items()}

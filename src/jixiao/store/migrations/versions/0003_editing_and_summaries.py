@@ -126,27 +126,29 @@ def upgrade() -> None:
         return f"CAST(ROUND({col} * 10000) AS BIGINT)"
 
     both = "(budget_wan IS NOT NULL AND executed_wan IS NOT NULL)"
-    op.execute(f"""
-        INSERT INTO dash_forms (year, department, unit, grade_reported, grade_recomputed, rep_pt, rec_pt,
-            n, n_errors, n_incomplete, n_low, n_rate, n_both, n_rep, n_rec,
-            s_initial, s_budget, s_executed, s_rep, s_rec)
-        SELECT COALESCE(year, 0), department, unit, COALESCE(grade_reported, ''), COALESCE(grade_recomputed, ''),
-            {pt('total_reported')}, {pt('total_recomputed')},
-            COUNT(*), SUM(CASE WHEN has_errors THEN 1 ELSE 0 END), SUM(CASE WHEN complete THEN 0 ELSE 1 END),
-            SUM(CASE WHEN confidence = 'low' THEN 1 ELSE 0 END), COUNT(rate),
-            SUM(CASE WHEN {both} THEN 1 ELSE 0 END), COUNT(total_reported), COUNT(total_recomputed),
-            COALESCE(SUM(CASE WHEN {both} THEN {e4('COALESCE(initial_wan, 0)')} ELSE 0 END), 0),
-            COALESCE(SUM(CASE WHEN {both} THEN {e4('budget_wan')} ELSE 0 END), 0),
-            COALESCE(SUM(CASE WHEN {both} THEN {e4('executed_wan')} ELSE 0 END), 0),
-            COALESCE(SUM({e4('COALESCE(total_reported, 0)')}), 0),
-            COALESCE(SUM({e4('COALESCE(total_recomputed, 0)')}), 0)
-        FROM forms
-        GROUP BY COALESCE(year, 0), department, unit, COALESCE(grade_reported, ''), COALESCE(grade_recomputed, ''),
-            {pt('total_reported')}, {pt('total_recomputed')}""")
-    op.execute("""
-        INSERT INTO dash_findings (year, department, unit, code, severity_rank, n)
-        SELECT COALESCE(year, 0), department, unit, code, severity_rank, COUNT(*)
-        FROM findings GROUP BY COALESCE(year, 0), department, unit, code, severity_rank""")
+    for unit in ("unit", "'*'"):  # per unit, and the (year, department) rollup (summary.ALL_UNITS)
+        group_unit = ", unit" if unit == "unit" else ""
+        op.execute(f"""
+            INSERT INTO dash_forms (year, department, unit, grade_reported, grade_recomputed, rep_pt, rec_pt,
+                n, n_errors, n_incomplete, n_low, n_rate, n_both, n_rep, n_rec,
+                s_initial, s_budget, s_executed, s_rep, s_rec)
+            SELECT COALESCE(year, 0), department, {unit}, COALESCE(grade_reported, ''), COALESCE(grade_recomputed, ''),
+                {pt('total_reported')}, {pt('total_recomputed')},
+                COUNT(*), SUM(CASE WHEN has_errors THEN 1 ELSE 0 END), SUM(CASE WHEN complete THEN 0 ELSE 1 END),
+                SUM(CASE WHEN confidence = 'low' THEN 1 ELSE 0 END), COUNT(rate),
+                SUM(CASE WHEN {both} THEN 1 ELSE 0 END), COUNT(total_reported), COUNT(total_recomputed),
+                COALESCE(SUM(CASE WHEN {both} THEN {e4('COALESCE(initial_wan, 0)')} ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN {both} THEN {e4('budget_wan')} ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN {both} THEN {e4('executed_wan')} ELSE 0 END), 0),
+                COALESCE(SUM({e4('COALESCE(total_reported, 0)')}), 0),
+                COALESCE(SUM({e4('COALESCE(total_recomputed, 0)')}), 0)
+            FROM forms
+            GROUP BY COALESCE(year, 0), department{group_unit}, COALESCE(grade_reported, ''),
+                COALESCE(grade_recomputed, ''), {pt('total_reported')}, {pt('total_recomputed')}""")
+        op.execute(f"""
+            INSERT INTO dash_findings (year, department, unit, code, severity_rank, n)
+            SELECT COALESCE(year, 0), department, {unit}, code, severity_rank, COUNT(*)
+            FROM findings GROUP BY COALESCE(year, 0), department{group_unit}, code, severity_rank""")
 
 
 def downgrade() -> None:

@@ -87,6 +87,48 @@ def _raw():
     return raw
 
 
+class _Objects:
+    """The page-object functions with ``void *`` handles: PDFium's own
+    functions at their addresses, declared anew so that an object comes back
+    as a plain integer (comparable, hashable, no ctypes pointer object made per
+    call) and goes in as one. pypdfium2's declarations are left as they are."""
+
+    def __init__(self, raw) -> None:
+        vp, c_int, c_float, c_ulong = ctypes.c_void_p, ctypes.c_int, ctypes.c_float, ctypes.c_ulong
+        pf = ctypes.POINTER(c_float)
+
+        def fn(name: str, restype, *argtypes):
+            proto = type(getattr(raw, name))  # the library's own function pointer class
+            f = proto(ctypes.cast(getattr(raw, name), vp).value)
+            f.restype, f.argtypes = restype, argtypes
+            return f
+
+        self.page_object = fn("FPDFPage_GetObject", vp, raw.FPDF_PAGE, c_int)
+        self.text_object = fn("FPDFText_GetTextObject", vp, raw.FPDF_TEXTPAGE, c_int)
+        self.type = fn("FPDFPageObj_GetType", c_int, vp)
+        self.bounds = fn("FPDFPageObj_GetBounds", c_int, vp, pf, pf, pf, pf)
+        self.matrix = fn("FPDFPageObj_GetMatrix", c_int, vp, ctypes.POINTER(raw.FS_MATRIX))
+        self.text = fn("FPDFTextObj_GetText", c_ulong, vp, raw.FPDF_TEXTPAGE, vp, c_ulong)
+        self.form_count = fn("FPDFFormObj_CountObjects", c_int, vp)
+        self.form_object = fn("FPDFFormObj_GetObject", vp, vp, c_ulong)
+        self.draw_mode = fn("FPDFPath_GetDrawMode", c_int, vp, ctypes.POINTER(c_int), ctypes.POINTER(c_int))
+        self.count_segments = fn("FPDFPath_CountSegments", c_int, vp)
+        self.segment = fn("FPDFPath_GetPathSegment", vp, vp, c_int)
+        self.point = fn("FPDFPathSegment_GetPoint", c_int, vp, pf, pf)
+        self.segment_type = fn("FPDFPathSegment_GetType", c_int, vp)
+        self.segment_close = fn("FPDFPathSegment_GetClose", c_int, vp)
+
+
+_objects: _Objects | None = None
+
+
+def _object_api(raw) -> _Objects:
+    global _objects
+    if _objects is None:
+        _objects = _Objects(raw)
+    return _objects
+
+
 _installed = False
 
 
@@ -201,6 +243,7 @@ class Document:
                 raise PdfOpenError("password", str(exc)) from None
             raise PdfOpenError("damaged", str(exc)) from None
         self.n_pages = len(self.pdf)
+        self.api = _object_api(raw)
 
     def close(self) -> None:
         self.pdf.close()
@@ -238,10 +281,16 @@ class Document:
             w, h = box[2] - box[0], box[3] - box[1]
             out = PageContent(i + 1, h if rot % 2 else w, w if rot % 2 else h, rot)
             to_view = _view(rot, box)
+            api = self.api
+            count = raw.FPDFPage_CountObjects(page)
+            objs = [api.page_object(page, j) for j in range(count)]
+            kinds = [api.type(o) for o in objs]
             if n:
-                self._page_handle = page
+                # the page's text objects in content order, for the space glyphs (``_space_glyph_after``)
+                self._texts = [o for o, t in zip(objs, kinds) if t == raw.FPDF_PAGEOBJ_TEXT]
+                self._text_order = {o: j for j, o in enumerate(self._texts)}
                 out.chars = self._chars(tp, n, to_view, rot, box)
-            self._segments(page, to_view, out)
+            self._segments(objs, kinds, to_view, out)
             return out
         finally:
             if tp:
@@ -276,30 +325,44 @@ class Document:
         pr = ctypes.byref(rect)
         loose = raw.FPDFText_GetLooseCharBox
         size = raw.FPDFText_GetFontSize
+        generated = raw.FPDFText_IsGenerated
+        # the characters to read: not the spaces and line breaks PDFium makes up
+        # (a space the PDF prints is kept)
+        spaces = _SPACES
+        shown = [k for k, t in enumerate(text) if t not in spaces or (t == " " and not generated(tp, k))]
+        is_shown = bytearray(n)
+        for k in shown:
+            is_shown[k] = 1
         out: list[Char] = []
         add = out.append
         upright = rot == 0  # the common case, without a call per corner
         x0b, y1b = box[0], box[3]
-        self._next_text: dict | None = None  # text object -> the next one (built on first need)
         last = -1  # index of the last character kept
-        made_up = False  # PDFium put a space or a line break of its own after ``last``
-        for k in range(n):
-            t = text[k]
-            if t in _SPACES and (t != " " or raw.FPDFText_IsGenerated(tp, k)):
-                made_up = last >= 0
-                continue
+        # The font size is its text object's: a character whose box has the same
+        # top and bottom as the one before (same baseline, ascent and descent)
+        # is of the same size, which is not asked again.
+        top_bottom = None
+        sz = 0.0
+        for k in shown:
             if not loose(tp, k, pr):
                 continue
+            left, top, right, bottom = rect.left, rect.top, rect.right, rect.bottom
+            if (top, bottom) != top_bottom:
+                sz = size(tp, k)
+                top_bottom = (top, bottom)
+            t = text[k]
             if upright:
-                ch = (t, rect.left - x0b, y1b - rect.top, rect.right - x0b, y1b - rect.bottom, size(tp, k))
+                ch = (t, left - x0b, y1b - top, right - x0b, y1b - bottom, sz)
             else:
-                ax, ay = to_view(rect.left, rect.top)
-                bx, by = to_view(rect.right, rect.bottom)
+                ax, ay = to_view(left, top)
+                bx, by = to_view(right, bottom)
                 if ax > bx:
                     ax, bx = bx, ax
                 if ay > by:
                     ay, by = by, ay
-                ch = (t, ax, ay, bx, by, size(tp, k))
+                ch = (t, ax, ay, bx, by, sz)
+            # PDFium put a space or a line break of its own after ``last``
+            made_up = last >= 0 and k - last > 1 and not all(is_shown[last + 1:k])
             if made_up and t != " " and out[-1][0] != " ":
                 # PDFium drops the spaces a PDF prints and makes up its own where it sees
                 # a gap (LibreOffice's autospace between Chinese and digits too: 30人).
@@ -311,33 +374,41 @@ class Document:
                 h = max(prev[4] - prev[2], ch[4] - ch[2])
                 if abs(ch[2] + ch[4] - prev[2] - prev[4]) < h:
                     gap = ch[1] - prev[3]
-                    keep = gap >= _SPACE_GAP * h and self._space_glyph_after(tp, last)
+                    keep = gap >= _SPACE_GAP * h and self._space_glyph_after(tp, last, k)
                 else:
-                    keep = self._space_glyph_after(tp, last)
+                    keep = self._space_glyph_after(tp, last, k)
                 if keep:
                     add((" ", prev[3], prev[2], prev[3] + 0.01, prev[4], prev[5]))
-            made_up = False
             add(ch)
             last = k
         return out
 
-    def _space_glyph_after(self, tp, k: int) -> bool:
+    def _space_glyph_after(self, tp, k: int, k_next: int) -> bool:
         """True when the text object after character ``k``'s (in content order)
         holds only a space and sits right after ``k`` on its line: a space glyph
-        that PDFium gives no text of its own."""
+        that PDFium gives no text of its own. ``k_next``: the next character
+        kept (a visible one): when the object after ``k``'s is its own, that
+        object shows text and the answer is no, without reading it."""
+        api = self.api
+        obj = api.text_object(tp, k)
+        j = self._text_order.get(obj) if obj else None
+        if j is None or j + 1 >= len(self._texts):
+            return False
+        nxt = self._texts[j + 1]
+        if api.text_object(tp, k_next) == nxt:
+            return False
+        size = api.text(nxt, tp, None, 0)
+        buf = (ctypes.c_ushort * max(size // 2, 1))()
+        api.text(nxt, tp, ctypes.addressof(buf), size)
+        if bytes(buf).decode("utf-16-le", errors="replace").rstrip("\x00").strip():
+            return False
         raw = self.raw
-        obj = raw.FPDFText_GetTextObject(tp, k)
-        if not obj:
-            return False
-        if self._next_text is None:
-            self._next_text = self._text_successors(tp)
-        nxt = self._next_text.get(ctypes.cast(obj, ctypes.c_void_p).value)
-        if nxt is None or nxt[0].strip():
-            return False
+        fl = [ctypes.c_float() for _ in range(4)]
+        api.bounds(nxt, *(ctypes.byref(f) for f in fl))
         r = raw.FS_RECTF()
         if not raw.FPDFText_GetLooseCharBox(tp, k, ctypes.byref(r)):
             return False
-        left, bottom, right, top = nxt[1]
+        left, bottom, right, top = (f.value for f in fl)
         lo, hi = min(r.bottom, r.top), max(r.bottom, r.top)
         # A space glyph has no outline: its bounds are a point on the baseline, just
         # after the character (upright pages; turned pages are not checked).
@@ -345,36 +416,19 @@ class Document:
         after = left >= max(r.left, r.right) - 0.5 and left - max(r.left, r.right) < hi - lo
         return same_line and after and right - left < 0.5 * (hi - lo)
 
-    def _text_successors(self, tp) -> dict[int | None, tuple[str, tuple[float, float, float, float]]]:
-        """Each text object of the page -> the text and bounds of the next one in content order."""
-        raw = self.raw
-        page = self._page_handle
-        out: dict[int | None, tuple[str, tuple[float, float, float, float]]] = {}
+    def _segments(self, objs: list[int], kinds: list[int], to_view, out: PageContent) -> None:
+        """The ruling lines drawn by the page's path objects (``objs``, of types
+        ``kinds``), form XObjects entered."""
+        raw, api = self.raw, self.api
         fl = [ctypes.c_float() for _ in range(4)]
         refs = [ctypes.byref(f) for f in fl]
-        prev = None
-        for j in range(raw.FPDFPage_CountObjects(page)):
-            obj = raw.FPDFPage_GetObject(page, j)
-            if raw.FPDFPageObj_GetType(obj) != raw.FPDF_PAGEOBJ_TEXT:
-                continue
-            size = raw.FPDFTextObj_GetText(obj, tp, None, 0)
-            buf = (ctypes.c_ushort * max(size // 2, 1))()
-            raw.FPDFTextObj_GetText(obj, tp, buf, size)
-            text = bytes(buf).decode("utf-16-le", errors="replace").rstrip("\x00")
-            raw.FPDFPageObj_GetBounds(obj, *refs)
-            if prev is not None:
-                out[prev] = (text, tuple(f.value for f in fl))
-            prev = ctypes.cast(obj, ctypes.c_void_p).value
-        return out
-
-    def _segments(self, page, to_view, out: PageContent) -> None:
-        raw = self.raw
-        fl = [ctypes.c_float() for _ in range(4)]
-        refs = [ctypes.byref(f) for f in fl]
+        f0, f1, f2, f3 = fl
+        bounds = api.bounds
         fill = ctypes.c_int()
         stroke = ctypes.c_int()
         fill_ref, stroke_ref = ctypes.byref(fill), ctypes.byref(stroke)
         hs, vs = out.hsegs, out.vsegs
+        PATH, FORM = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM
 
         def add_box(x0: float, y0: float, x1: float, y1: float, rect: bool) -> None:
             (ax, ay), (bx, by) = to_view(x0, y0), to_view(x1, y1)
@@ -390,58 +444,57 @@ class Document:
                 vs.append((ax, ay, by))
                 vs.append((bx, ay, by))
 
-        def walk(get, count: int, matrix) -> None:
-            for k in range(count):
-                obj = get(k)
-                typ = raw.FPDFPageObj_GetType(obj)
-                if typ == raw.FPDF_PAGEOBJ_FORM:
+        def walk(objects, types, matrix) -> None:
+            for obj, typ in zip(objects, types):
+                if typ == FORM:
                     m = raw.FS_MATRIX()
-                    raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(m))
+                    api.matrix(obj, ctypes.byref(m))
                     inner = (m.a, m.b, m.c, m.d, m.e, m.f)
-                    walk(lambda j, o=obj: raw.FPDFFormObj_GetObject(o, j), raw.FPDFFormObj_CountObjects(obj),
-                         _compose(inner, matrix) if matrix else inner)
+                    kids = [api.form_object(obj, j) for j in range(api.form_count(obj))]
+                    walk(kids, [api.type(o) for o in kids], _compose(inner, matrix) if matrix else inner)
                     continue
-                if typ != raw.FPDF_PAGEOBJ_PATH:
+                if typ != PATH:
                     continue
-                if not raw.FPDFPageObj_GetBounds(obj, *refs):
+                if not bounds(obj, *refs):
                     continue
-                x0, y0, x1, y1 = (f.value for f in fl)
+                x0, y0, x1, y1 = f0.value, f1.value, f2.value, f3.value
                 if matrix:
                     x0, y0, x1, y1 = _map_box(matrix, x0, y0, x1, y1)
                 if x1 - x0 <= THIN or y1 - y0 <= THIN:
                     add_box(x0, y0, x1, y1, False)  # a line, or a thin filled rectangle
                     continue
-                raw.FPDFPath_GetDrawMode(obj, fill_ref, stroke_ref)
+                api.draw_mode(obj, fill_ref, stroke_ref)
                 if not stroke.value:
                     continue  # a shaded area, not a border
-                n_seg = raw.FPDFPath_CountSegments(obj)
+                n_seg = api.count_segments(obj)
                 if 4 <= n_seg <= 5:
                     add_box(x0, y0, x1, y1, True)  # a rectangle (``re``, or four sides)
                 else:
                     self._path_lines(obj, n_seg, matrix, add_box)
 
-        walk(lambda k: raw.FPDFPage_GetObject(page, k), raw.FPDFPage_CountObjects(page), None)
+        walk(objs, kinds, None)
 
-    def _path_lines(self, obj, n_seg: int, matrix, add_box) -> None:
+    def _path_lines(self, obj: int, n_seg: int, matrix, add_box) -> None:
         """The straight axis-aligned pieces of a path with many segments (a
         whole grid drawn as one path)."""
-        raw = self.raw
+        raw, api = self.raw, self.api
         m = raw.FS_MATRIX()
-        raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(m))
+        api.matrix(obj, ctypes.byref(m))
         own = (m.a, m.b, m.c, m.d, m.e, m.f)
         full = _compose(own, matrix) if matrix else own
         x, y = ctypes.c_float(), ctypes.c_float()
+        rx, ry = ctypes.byref(x), ctypes.byref(y)
         px = py = sx = sy = None
         for k in range(n_seg):
-            seg = raw.FPDFPath_GetPathSegment(obj, k)
-            raw.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
+            seg = api.segment(obj, k)
+            api.point(seg, rx, ry)
             qx, qy = _apply(full, x.value, y.value)
-            typ = raw.FPDFPathSegment_GetType(seg)
+            typ = api.segment_type(seg)
             if typ == raw.FPDF_SEGMENT_MOVETO:
                 sx, sy = qx, qy
             elif typ == raw.FPDF_SEGMENT_LINETO and px is not None:
                 add_box(min(px, qx), min(py, qy), max(px, qx), max(py, qy), False)
-            if raw.FPDFPathSegment_GetClose(seg) and sx is not None:
+            if api.segment_close(seg) and sx is not None:
                 add_box(min(qx, sx), min(qy, sy), max(qx, sx), max(qy, sy), False)
             px, py = qx, qy
 

@@ -128,16 +128,19 @@ def _index(bounds: list[float], v: float) -> int:
 
 def _line_text(chars: list[Char]) -> str:
     """One printed line: characters left to right, a space where the gap is wide."""
-    parts: list[str] = []
-    prev_x1: float | None = None
-    spaced = True  # the text so far is empty or ends with a space
     # The line's type size: the median character height. A glyph's own box can be
     # flat (一, —: PDFium's boxes follow the outline), and a gap measured against
     # it would put a space inside a word (进 一步).
-    heights = sorted(c[BOTTOM] - c[TOP] for c in chars)
+    heights = sorted([c[BOTTOM] - c[TOP] for c in chars])
     wide = 0.3 * max(heights[len(heights) // 2], 1.0) if heights else 0.3
+    chars = sorted(chars, key=_by_x0)
+    if not any(b[X0] - a[X1] > wide for a, b in zip(chars, chars[1:])):
+        return "".join([c[0] for c in chars])  # no gap wide enough for a space
+    parts: list[str] = []
+    prev_x1: float | None = None
+    spaced = True  # the text so far is empty or ends with a space
     prev_t = ""
-    for t, x0, _top, x1, _bottom, _size in sorted(chars, key=_by_x0):
+    for t, x0, _top, x1, _bottom, _size in chars:
         if (not spaced and t != " " and x0 - prev_x1 > wide
                 and t not in FULL_WIDTH_PUNCT and prev_t not in FULL_WIDTH_PUNCT):
             parts.append(" ")
@@ -282,8 +285,10 @@ class _Band:
     table's height without looking at every character for every table."""
 
     def __init__(self, chars: list[Char]) -> None:
-        self.chars = sorted(chars, key=lambda c: c[TOP] + c[BOTTOM])
-        self.keys = [c[TOP] + c[BOTTOM] for c in self.chars]
+        keys = [c[TOP] + c[BOTTOM] for c in chars]
+        order = sorted(range(len(chars)), key=keys.__getitem__)
+        self.chars = [chars[i] for i in order]
+        self.keys = [keys[i] for i in order]
 
     def between(self, y0: float, y1: float) -> list[Char]:
         return self.chars[bisect.bisect_left(self.keys, 2 * y0):bisect.bisect_right(self.keys, 2 * y1)]

@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal
 from typing import Literal
 
@@ -52,18 +53,20 @@ Family = Literal["central", "anhui", "yunnan", "sichuan", "hubei", "unknown"]
 # --- header words -------------------------------------------------------------
 
 _PARENS_RE = re.compile(r"[（(][^()（）]*[)）]")
-_SPACE_RE = re.compile(r"\s+")
 
 
 def _squash(text: str) -> str:
-    return _SPACE_RE.sub("", text)
+    # str.split() and the pattern's \s cut at the same (Unicode) whitespace
+    return "".join(text.split())
 
 
+@lru_cache(maxsize=8192)
 def _bare(text: str) -> str:
     """Header text without spaces and parenthesised notes: ``执行率(B/A)`` → ``执行率``."""
     return _PARENS_RE.sub("", _squash(text))
 
 
+@lru_cache(maxsize=8192)
 def funds_key(text: str) -> str | None:
     s = _bare(text)
     if not s or len(s) > 12 or "万元" in _squash(text) or s.startswith("年度预算数"):
@@ -83,6 +86,7 @@ def funds_key(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def indicator_key(text: str) -> str | None:
     s = _bare(text)
     if not s or len(s) > 16:
@@ -257,6 +261,7 @@ class _Reader:
         texts = [c.text for c in grid.cells() if not c.is_empty]
         self.traditional = looks_traditional(texts)
         self._norm: dict[int, tuple[str, list[Repair]]] = {}
+        self._items: dict[int, list[_Item]] = {}
 
     # -- cells --------------------------------------------------------------
     def norm(self, cell: Cell) -> tuple[str, list[Repair]]:
@@ -267,11 +272,15 @@ class _Reader:
         return got
 
     def items(self, r: int) -> list[_Item]:
-        out = []
-        for c in self.grid.rows[r]:
-            t, _ = self.norm(c)
-            if t:
-                out.append(_Item(t, c))
+        """The non-empty cells starting in row ``r`` (normalised text); a row is
+        asked for several times, its list is made once (callers do not change it)."""
+        out = self._items.get(r)
+        if out is None:
+            out = self._items[r] = []
+            for c in self.grid.rows[r]:
+                t, _ = self.norm(c)
+                if t:
+                    out.append(_Item(t, c))
         return out
 
     def text_at(self, r: int, col: int) -> tuple[str, Cell | None]:

@@ -219,7 +219,7 @@ def doc_to_form(doc: dict[str, Any], file: str = "在线填报") -> tuple[Form, 
     grade = doc["grade"].strip() or None
     if grade is not None and grade not in CHOICES["grades"]:
         errors.append({"field": "grade", "message": "评分等级只能是优、良、中、差"})
-    title = doc["title"].strip() or (f"财政项目支出绩效自评表（{year}年度）" if year else "财政项目支出绩效自评表")
+    title = doc["title"].strip() or "财政项目支出绩效自评表"  # the layout prints （2025年度） under it
     data = {
         "title": title, "project_name": doc["project_name"].strip(), "department": doc["department"].strip(),
         "implementing_unit": doc["implementing_unit"].strip(), "year": year, "funds_unit": funds_unit,
@@ -287,6 +287,10 @@ class EditingMixin:
         from .store import in_scope
 
         return user.active and user.role in REVIEWER_ROLES and in_scope(user, row.department, row.unit)
+
+    def can_decide(self, user: User, row: FormRow) -> bool:
+        """Reviewer decisions, notes and adjustments: a reviewer in scope, on a submitted form."""
+        return self.can_review(user, row) and row.status in DECIDABLE
 
     def allowed_actions(self, user: User, row: FormRow) -> list[str]:
         out = []

@@ -738,6 +738,7 @@ class Store(EditingMixin):
         visible = select(FormRow.file_id).where(scope_clause(user, FormRow.department, FormRow.unit))
         cond = true() if user.role in ("finance", "admin") else (
             (StoredFile.uploader_id == user.id) | StoredFile.id.in_(visible))
+        cond = and_(cond, StoredFile.kind != "editor")  # forms typed in the editor are not uploads
         with self.Session() as s:
             q = select(StoredFile.id, StoredFile.filename, StoredFile.kind, StoredFile.size, StoredFile.sha256,
                        StoredFile.status, StoredFile.message, StoredFile.n_forms, StoredFile.uploaded_at,

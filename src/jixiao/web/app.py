@@ -440,7 +440,7 @@ def create_app(store: Store, *, title: str = "jixiao 绩效") -> FastAPI:
 
         user, row = _visible_form(request, form_id)
         form = Form.model_validate(row.data)
-        findings = store.form_details(row)["findings"] if fmt == "pdf" else None
+        findings = [f for f in store.form_details(row)["findings"] if not f.suppressed] if fmt == "pdf" else None
         with tempfile.TemporaryDirectory(prefix="jixiao-render-") as tmp:
             out = Path(tmp) / f"form.{fmt}"
             try:

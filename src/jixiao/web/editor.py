@@ -171,7 +171,7 @@ def form_page_data(store: Any, user: Any, row: Any, findings: list[Any]) -> dict
     note_fields = [{"field": "", "label": "整张表"}, {"field": "project_name", "label": "项目名称"},
                    {"field": "goal", "label": "年度总体目标"}] + fields + [{"field": "total", "label": "总分"}]
     wf = workflow_info(store, user, row)
-    wf["review_open"] = wf["can_review"] and wf["status"] in ("submitted", "in_review")
+    wf["review_open"] = store.can_decide(user, row)
     labels = {f["field"]: f["label"] for f in note_fields}
     for d in decisions:
         d["field_label"] = labels.get(d.get("field") or "", d.get("field") or "整张表")

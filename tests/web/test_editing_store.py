@@ -348,3 +348,13 @@ def test_editor_form_exports_in_the_official_layout(fresh, tmp_path):
     assert [(i.level1, i.level2, i.name, i.target, i.weight) for i in b.indicators] == \
            [(i.level1, i.level2, i.name, i.target, i.weight) for i in form.indicators]
     assert b.funds.adjusted_budget == Decimal("100") and b.funds.executed == Decimal("95")
+
+
+def test_times_on_pages_are_beijing_time():
+    from datetime import datetime, timezone
+
+    from jixiao.web.app import local_time
+
+    assert local_time(datetime(2026, 11, 28, 16, 30, tzinfo=timezone.utc)) == "2026-11-29 00:30"
+    assert local_time(datetime(2026, 11, 28, 16, 30, 5), seconds=True) == "2026-11-29 00:30:05"  # naive = UTC
+    assert local_time(None) == ""

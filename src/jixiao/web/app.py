@@ -12,7 +12,7 @@ import io
 import logging
 import math
 import tempfile
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -62,6 +62,18 @@ def fmt_num(v: Any, places: int = 2) -> str:
         return f"{Decimal(str(v)):,.{places}f}"
     except Exception:
         return str(v)
+
+
+BEIJING = timezone(timedelta(hours=8))  # China has one time zone and no summer time
+
+
+def local_time(t: Any, seconds: bool = False) -> str:
+    """A stored time (UTC; SQLite gives it back naive) as Beijing time for pages."""
+    if not isinstance(t, datetime):
+        return "" if t is None else str(t)
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=timezone.utc)
+    return t.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
 def form_summary(r: FormRow) -> dict[str, Any]:
@@ -159,6 +171,7 @@ def create_app(store: Store, *, title: str = "jixiao 绩效") -> FastAPI:
     env = templates.env
     env.autoescape = True  # every template, whatever its name
     env.globals.update(ROLE_ZH=ROLE_ZH, fmt=fmt_num, version=__version__)
+    env.filters["dt"] = local_time
     from ..checks import CATEGORIES, SEVERITY_ZH
 
     env.globals.update(SEVERITY_ZH=SEVERITY_ZH, CATEGORIES=CATEGORIES)

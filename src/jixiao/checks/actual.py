@@ -38,7 +38,7 @@ def _enabled(ctx: FormContext, code: str) -> bool:
        category="actual",
        basis="domain.md §4.8：定量指标填“达成指标”等用语而非实际数值；财预〔2020〕10号 自评表：填写全年实际值",
        hint="填写与年度指标值同单位的实际数值（如 1200人、97%），而不是“达成指标”等文字。")
-def text_actual_for_numeric_target(ctx: FormContext, s) -> Iterator[Hit]:
+def text_actual_for_numeric_target(ctx: FormContext, s) -> Iterator[Hit] | None:
     """A row whose target is a number (≥95%, =30人) and whose actual is text:
     a result word (达成指标, 已完成) or any other words.
 
@@ -54,6 +54,12 @@ def text_actual_for_numeric_target(ctx: FormContext, s) -> Iterator[Hit]:
     nc = not_computable_rows(ctx)
     if not nc:
         return
+    return _text_actual_for_numeric_target_rest(ctx, s, nc)
+
+
+def _text_actual_for_numeric_target_rest(ctx, s, nc):
+    """The hits of :func:`text_actual_for_numeric_target` past its early returns (a generator: built
+    only for the forms that get that far)."""
     for i in nc:
         ind = ctx.form.indicators[i]
         tp, ap = ind.target_parsed, ind.actual_parsed
@@ -110,7 +116,7 @@ def target_copied_as_actual(ctx: FormContext, s) -> Iterator[Hit]:
 @check("JX603", "unit-mismatch", title="实际完成值与年度指标值单位不一致", severity="warning", category="actual",
        basis="domain.md §4.8：目标与完成值单位不同；计分要求同口径比较（规则库 indicators.units）",
        hint="按年度指标值的单位填写实际完成值（如目标为“人”，完成值也用“人”）。")
-def unit_mismatch(ctx: FormContext, s) -> Iterator[Hit]:
+def unit_mismatch(ctx: FormContext, s) -> Iterator[Hit] | None:
     """Target and actual are numbers in different units (=30(人) / 30(个),
     ≤90(万元) / 850000(元)), after the rulebook's unit equivalences
     (% = ％ = 百分比, 小时 = h, 天 = 日).
@@ -131,6 +137,12 @@ def unit_mismatch(ctx: FormContext, s) -> Iterator[Hit]:
     if not nc:
         return
     rb = ctx.rb
+    return _unit_mismatch_rest(ctx, s, nc, rb)
+
+
+def _unit_mismatch_rest(ctx, s, nc, rb):
+    """The hits of :func:`unit_mismatch` past its early returns (a generator: built
+    only for the forms that get that far)."""
     for i in nc:
         ind = ctx.form.indicators[i]
         tp, ap = ind.target_parsed, ind.actual_parsed
@@ -151,7 +163,7 @@ def unit_mismatch(ctx: FormContext, s) -> Iterator[Hit]:
 @check("JX604", "empty-actual", title="实际完成值为空", severity="warning", category="actual",
        basis="财预〔2020〕10号《项目支出绩效自评表》：逐项填写全年实际完成值",
        hint="填写该指标的实际完成值；确未开展的，如实填写并说明原因。")
-def empty_actual(ctx: FormContext, s) -> Iterator[Hit]:
+def empty_actual(ctx: FormContext, s) -> Iterator[Hit] | None:
     """A row whose 实际完成值 is empty or a placeholder ("/", "-", "无"), with no points given.
 
     Why: every indicator must report what was achieved; a blank row leaves
@@ -167,6 +179,12 @@ def empty_actual(ctx: FormContext, s) -> Iterator[Hit]:
     nc = not_computable_rows(ctx)
     if not nc:
         return
+    return _empty_actual_rest(ctx, s, nc)
+
+
+def _empty_actual_rest(ctx, s, nc):
+    """The hits of :func:`empty_actual` past its early returns (a generator: built
+    only for the forms that get that far)."""
     for i in nc:
         ind = ctx.form.indicators[i]
         if ind.actual_parsed.kind != "empty" or (ind.score is not None and ind.score > 0):
@@ -179,7 +197,7 @@ def empty_actual(ctx: FormContext, s) -> Iterator[Hit]:
 @check("JX605", "target-set-too-low", title="目标值可能定得过低", severity="info", category="actual",
        basis="domain.md §3：实际值达到目标 130%（规则库 thresholds.over_achievement）及以上须说明；部分地区对目标定得过低的扣分",
        hint="超额完成幅度较大时，下年度宜参照本年实际完成值调高目标，使目标具有挑战性。")
-def target_set_too_low(ctx: FormContext, s) -> Iterator[Hit]:
+def target_set_too_low(ctx: FormContext, s) -> Iterator[Hit] | None:
     """A positive quantitative row whose actual reaches the rulebook's
     ``thresholds.over_achievement`` (130%) of its target, when the over-
     achievement is explained in the row's note.
@@ -207,6 +225,12 @@ def target_set_too_low(ctx: FormContext, s) -> Iterator[Hit]:
     over = ctx.rb.over_achievement
     jx303 = _enabled(ctx, "JX303")
     details = ctx.score.indicators
+    return _target_set_too_low_rest(ctx, s, exceeded, over, jx303, details)
+
+
+def _target_set_too_low_rest(ctx, s, exceeded, over, jx303, details):
+    """The hits of :func:`target_set_too_low` past its early returns (a generator: built
+    only for the forms that get that far)."""
     for i in exceeded:  # an over-achievement needs actual > target
         d = details[i]
         if d.rule != "positive" or d.met is not True:

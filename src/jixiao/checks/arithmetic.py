@@ -295,7 +295,7 @@ def executed_over_budget(ctx: FormContext, s) -> Iterator[Hit]:
 @check("JX108", "fund-rows-sum", title="资金来源分项与年度资金总额不符", severity="error", category="arithmetic",
        basis="财预〔2020〕10号《项目支出绩效自评表》：年度资金总额 = 当年财政拨款 + 上年结转资金 + 其他资金",
        hint="核对各资金来源分项与年度资金总额，使每一栏（年初预算数、全年预算数、全年执行数）分项之和等于总额。")
-def fund_rows_sum(ctx: FormContext, s) -> Iterator[Hit]:
+def fund_rows_sum(ctx: FormContext, s) -> Iterator[Hit] | None:
     """In a column (年初预算数, 全年预算数, 全年执行数), the sub-rows do not add up to
     the 年度资金总额 row. One finding per column.
 
@@ -315,6 +315,12 @@ def fund_rows_sum(ctx: FormContext, s) -> Iterator[Hit]:
     if not rows:
         return
     q = ctx.rb.compare.apply
+    return _fund_rows_sum_rest(ctx, s, f, rows, q)
+
+
+def _fund_rows_sum_rest(ctx, s, f, rows, q):
+    """The hits of :func:`fund_rows_sum` past its early returns (a generator: built
+    only for the forms that get that far)."""
     for col, label in _COLUMNS:
         total = getattr(f, col)
         if total is None:
@@ -342,7 +348,7 @@ def fund_rows_sum(ctx: FormContext, s) -> Iterator[Hit]:
        category="arithmetic",
        basis="财预〔2020〕10号《项目支出绩效自评表》填表说明：正向 得分 = 实际值/指标值 × 分值，反向 得分 = 指标值/实际值 × 分值；规则库 indicators.*",
        hint="按计分公式重算该指标得分（未完成目标时按完成比例计分）。")
-def indicator_score_formula(ctx: FormContext, s) -> Iterator[Hit]:
+def indicator_score_formula(ctx: FormContext, s) -> Iterator[Hit] | None:
     """A quantitative row (positive, reverse, zero target, two-sided) whose
     printed score differs from the engine's formula, when the target was
     missed and the row still lost points, just not the right number of them.
@@ -365,6 +371,12 @@ def indicator_score_formula(ctx: FormContext, s) -> Iterator[Hit]:
     if not rd:
         return
     details = ctx.score.indicators
+    return _indicator_score_formula_rest(ctx, s, rd, details)
+
+
+def _indicator_score_formula_rest(ctx, s, rd, details):
+    """The hits of :func:`indicator_score_formula` past its early returns (a generator: built
+    only for the forms that get that far)."""
     for i, diff in rd.items():
         d = details[i]
         if d.rule not in QUANTITATIVE or d.reported is None or d.weight is None:

@@ -97,7 +97,7 @@ def _find_payment_rows(ctx: FormContext, s) -> list[tuple[int, Decimal]]:
        severity="warning", category="consistency",
        basis="domain.md §4.4：执行率明显低于100%而资金拨付完成率等指标为100%，为自评表最突出的矛盾；财政复核实务",
        hint="核对资金拨付（支付、到位）情况：执行率未达标时，拨付类指标的完成值应如实填报并相应扣分，或说明口径差异。")
-def payment_indicator_full_while_unspent(ctx: FormContext, s) -> Iterator[Hit]:
+def payment_indicator_full_while_unspent(ctx: FormContext, s) -> Iterator[Hit] | None:
     """An indicator about paying out the money (资金拨付完成率, 支付率, 到位率,
     发放率 … keyword table) reports 100% while the execution rate is below
     ``rate_below`` (90%).
@@ -121,6 +121,12 @@ def payment_indicator_full_while_unspent(ctx: FormContext, s) -> Iterator[Hit]:
         return
     rate = execution_rate_of(ctx)
     unit = ctx.form.funds_unit
+    return _payment_indicator_full_while_unspent_rest(ctx, s, rows, rate, unit)
+
+
+def _payment_indicator_full_while_unspent_rest(ctx, s, rows, rate, unit):
+    """The hits of :func:`payment_indicator_full_while_unspent` past its early returns (a generator: built
+    only for the forms that get that far)."""
     for i, number in rows:
         ind = ctx.form.indicators[i]
         yield Hit(f"indicators[{i}].actual",

@@ -373,6 +373,12 @@ def target_without_unit(ctx: FormContext, s):
     if not fx.unitless:
         return
     ratio = _unitless_names(s)
+    return _target_without_unit_rest(ctx, s, fx, ratio)
+
+
+def _target_without_unit_rest(ctx, s, fx, ratio):
+    """The hits of :func:`target_without_unit` past its early returns (a generator: built
+    only for the forms that get that far)."""
     for i in fx.unitless:
         t = fx.targets[i]
         if (s.skip_zero and t.number == _ZERO) or ratio(fx.names[i]):
@@ -412,6 +418,12 @@ def percent_over_100(ctx: FormContext, s):
         return
     exempt = _exempt503(s)
     count = _count(ctx.config.settings["JX504"]) if enabled(ctx, "JX504") else None
+    return _percent_over_100_rest(ctx, s, fx, exempt, count)
+
+
+def _percent_over_100_rest(ctx, s, fx, exempt, count):
+    """The hits of :func:`percent_over_100` past its early returns (a generator: built
+    only for the forms that get that far)."""
     for i in fx.pct_over:
         name = fx.names[i]
         if exempt.find(name) or (count is not None and count(name)):
@@ -445,6 +457,12 @@ def count_in_percent(ctx: FormContext, s):
     if not fx.pct:
         return
     count = _count(s)
+    return _count_in_percent_rest(ctx, s, fx, count)
+
+
+def _count_in_percent_rest(ctx, s, fx, count):
+    """The hits of :func:`count_in_percent` past its early returns (a generator: built
+    only for the forms that get that far)."""
     for i in fx.pct:
         suffix = count(fx.names[i])
         if suffix is None:
@@ -481,6 +499,12 @@ def ge_100_percent(ctx: FormContext, s):
     if not fx.pct_ge100:
         return
     exempt = _exempt505(s)
+    return _ge_100_percent_rest(ctx, s, fx, exempt)
+
+
+def _ge_100_percent_rest(ctx, s, fx, exempt):
+    """The hits of :func:`ge_100_percent` past its early returns (a generator: built
+    only for the forms that get that far)."""
     for i in fx.pct_ge100:
         if exempt.find(fx.names[i]):
             continue
@@ -516,6 +540,12 @@ def cost_with_lower_bound(ctx: FormContext, s):
     if not fx.ge:
         return
     levels, cost_words, money, exempt = _cost(s)
+    return _cost_with_lower_bound_rest(ctx, s, fx, levels, cost_words, money, exempt)
+
+
+def _cost_with_lower_bound_rest(ctx, s, fx, levels, cost_words, money, exempt):
+    """The hits of :func:`cost_with_lower_bound` past its early returns (a generator: built
+    only for the forms that get that far)."""
     for i in fx.ge:
         ind = ctx.indicators[i]
         name, t = fx.names[i], fx.targets[i]
@@ -664,6 +694,12 @@ def duplicate_indicator(ctx: FormContext, s):
     seen: dict[str, list[int]] = {}
     for i, k in enumerate(keys):
         seen.setdefault(k, []).append(i)
+    return _duplicate_indicator_rest(ctx, s, seen)
+
+
+def _duplicate_indicator_rest(ctx, s, seen):
+    """The hits of :func:`duplicate_indicator` past its early returns (a generator: built
+    only for the forms that get that far)."""
     for key, rows in seen.items():
         if len(rows) < 2 or not key:
             continue
@@ -712,6 +748,12 @@ def missing_level1(ctx: FormContext, s):
     if enabled(ctx, "JX508"):
         for _i, r, _w in misplaced(ctx, ctx.config.settings["JX508"]):
             elsewhere.update(r.blocks)
+    return _missing_level1_rest(ctx, s, inds, fx, missing, elsewhere)
+
+
+def _missing_level1_rest(ctx, s, inds, fx, missing, elsewhere):
+    """The hits of :func:`missing_level1` past its early returns (a generator: built
+    only for the forms that get that far)."""
     for block in missing:
         if block in elsewhere:
             continue
@@ -740,6 +782,12 @@ def level2_outside_level1(ctx: FormContext, s):
         return
     inds = ctx.indicators
     seen: set[tuple[str, str]] = set()
+    return _level2_outside_level1_rest(ctx, s, fx, inds, seen)
+
+
+def _level2_outside_level1_rest(ctx, s, fx, inds, seen):
+    """The hits of :func:`level2_outside_level1` past its early returns (a generator: built
+    only for the forms that get that far)."""
     for i in fx.bad_pairs:
         ind = inds[i]
         pair = (ind.level1, ind.level2)
@@ -849,6 +897,12 @@ def target_word_misfit(ctx: FormContext, s):
     if not fx.words:
         return
     rule_of = _fit(s)
+    return _target_word_misfit_rest(ctx, s, fx, rule_of)
+
+
+def _target_word_misfit_rest(ctx, s, fx, rule_of):
+    """The hits of :func:`target_word_misfit` past its early returns (a generator: built
+    only for the forms that get that far)."""
     for i in fx.words:
         w = fx.targets[i].word
         r = rule_of.get(w or "")

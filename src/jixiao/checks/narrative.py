@@ -482,6 +482,12 @@ def goal_text_empty(ctx: FormContext, s):
         return
     goal = ctx.form.goal
     texts = (("goal.expected", goal.expected, "预期目标"), ("goal.actual", goal.actual, "实际完成情况"))
+    return _goal_text_empty_rest(ctx, s, texts)
+
+
+def _goal_text_empty_rest(ctx, s, texts):
+    """The hits of :func:`goal_text_empty` past its early returns (a generator: built
+    only for the forms that get that far)."""
     for fld, text, label in texts:
         if _blank(text):
             shown = f"（只写了“{text.strip()}”）" if text.strip() else ""

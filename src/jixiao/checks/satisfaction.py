@@ -127,6 +127,12 @@ def supervisor_satisfaction(ctx: FormContext, s):
     if not sup or (not served and enabled(ctx, "JX702")):
         return
     others = _names(ctx, served)
+    return _supervisor_satisfaction_rest(ctx, s, sup, served, others)
+
+
+def _supervisor_satisfaction_rest(ctx, s, sup, served, others):
+    """The hits of :func:`supervisor_satisfaction` past its early returns (a generator: built
+    only for the forms that get that far)."""
     for i, w in sup:
         ind = ctx.indicators[i]
         tail = f"；本表的服务对象满意度是{others}" if others else ""

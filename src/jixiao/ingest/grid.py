@@ -54,17 +54,27 @@ class Grid:
     encoding: str | None = None
     warnings: list[ReadWarning] = field(default_factory=list)
     _cover: dict[tuple[int, int], Cell] = field(default_factory=dict, repr=False)
+    _n_cols: int = field(default=0, repr=False)
 
     def __post_init__(self) -> None:
         self._index()
 
     def _index(self) -> None:
-        self._cover = {}
+        cover: dict[tuple[int, int], Cell] = {}
+        put = cover.setdefault
+        n_cols = 0
         for row in self.rows:
             for c in row:
-                for r in range(c.row, c.row + c.rowspan):
-                    for k in range(c.col, c.col + c.colspan):
-                        self._cover.setdefault((r, k), c)
+                if c.rowspan == 1 and c.colspan == 1:
+                    put((c.row, c.col), c)
+                else:
+                    for r in range(c.row, c.row + c.rowspan):
+                        for k in range(c.col, c.col + c.colspan):
+                            put((r, k), c)
+                if c.col + c.colspan > n_cols and c.rowspan > 0 and c.colspan > 0:
+                    n_cols = c.col + c.colspan  # the last column a cell covers
+        self._cover = cover
+        self._n_cols = n_cols
 
     @property
     def n_rows(self) -> int:
@@ -72,7 +82,7 @@ class Grid:
 
     @property
     def n_cols(self) -> int:
-        return max((k + 1 for (_, k) in self._cover), default=0)
+        return self._n_cols
 
     def cell_at(self, row: int, col: int) -> Cell | None:
         """The cell covering (row, col), merged cells included."""

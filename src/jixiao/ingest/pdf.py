@@ -105,6 +105,7 @@ _TITLE_LINE = re.compile(r"自评表|\d{4}\s*年度")
 
 X0, TOP, X1, BOTTOM = 1, 2, 3, 4
 _by_x0 = itemgetter(X0)
+_by_start = itemgetter(1)
 
 
 def _cluster(values: list[float], tol: float = EDGE_TOL) -> list[float]:
@@ -128,16 +129,26 @@ def _index(bounds: list[float], v: float) -> int:
 
 def _line_text(chars: list[Char]) -> str:
     """One printed line: characters left to right, a space where the gap is wide."""
+    if not chars:
+        return ""
+    chars = sorted(chars, key=_by_x0)
+    widest = 0.0
+    prev_x1 = chars[0][X1]
+    for ch in chars:
+        if ch[X0] - prev_x1 > widest:
+            widest = ch[X0] - prev_x1
+        prev_x1 = ch[X1]
+    if widest <= 0.3:  # no gap can be a space (the least wide one, below)
+        return "".join([c[0] for c in chars])
     # The line's type size: the median character height. A glyph's own box can be
     # flat (一, —: PDFium's boxes follow the outline), and a gap measured against
     # it would put a space inside a word (进 一步).
     heights = sorted([c[BOTTOM] - c[TOP] for c in chars])
-    wide = 0.3 * max(heights[len(heights) // 2], 1.0) if heights else 0.3
-    chars = sorted(chars, key=_by_x0)
-    if not any(b[X0] - a[X1] > wide for a, b in zip(chars, chars[1:])):
+    wide = 0.3 * max(heights[len(heights) // 2], 1.0)
+    if widest <= wide:
         return "".join([c[0] for c in chars])  # no gap wide enough for a space
     parts: list[str] = []
-    prev_x1: float | None = None
+    prev_x1 = 0.0
     spaced = True  # the text so far is empty or ends with a space
     prev_t = ""
     for t, x0, _top, x1, _bottom, _size in chars:
@@ -201,7 +212,7 @@ def _join(segs: list[tuple[float, float, float]]) -> list[tuple[float, float, fl
         group = segs[i:j]
         pos = sum(g[0] for g in group) / len(group)
         run: list[list[float]] = []
-        for _, a, b in sorted(group, key=lambda g: g[1]):
+        for _, a, b in sorted(group, key=_by_start):
             if run and a <= run[-1][1] + JOIN_TOL:
                 run[-1][1] = max(run[-1][1], b)
             else:
@@ -223,11 +234,15 @@ class _Table:
         self.n_cols = len(xs) - 1
         owner: dict[tuple[int, int], tuple[int, int]] = {}
         placed: dict[tuple[int, int], tuple[int, int]] = {}
+        shared: set[tuple[int, int]] = set()  # cells whose box holds units of another
         for r0, c0, rs, cs in cells:
             placed[(r0, c0)] = (rs, cs)
             for r in range(r0, r0 + rs):
                 for k in range(c0, c0 + cs):
-                    owner.setdefault((r, k), (r0, c0))
+                    got = owner.setdefault((r, k), (r0, c0))
+                    if got != (r0, c0):
+                        shared.add(got)
+                        shared.add((r0, c0))
         # characters → the cell whose box holds their centre; a line's characters
         # come one after the other, so the cell of the previous one is tried first
         texts: dict[tuple[int, int], list[Char]] = {}
@@ -254,7 +269,12 @@ class _Table:
             if cur is None:
                 cur = texts[key] = []
             cur.append(ch)
-            bx0, bx1, by0, by1 = xs[k], xs[k + 1], ys[r], ys[r + 1]
+            if key in shared:
+                bx0, bx1, by0, by1 = xs[k], xs[k + 1], ys[r], ys[r + 1]
+            else:  # the whole box of the (merged) cell is its own
+                r0, c0 = key
+                rs, cs = placed[key]
+                bx0, bx1, by0, by1 = xs[c0], xs[c0 + cs], ys[r0], ys[r0 + rs]
         self.cells: list[tuple[int, int, int, int, str, int]] = []
         for (r0, c0), (rs, cs) in sorted(placed.items()):
             got = texts.get((r0, c0))
@@ -294,9 +314,10 @@ class _Band:
         return self.chars[bisect.bisect_left(self.keys, 2 * y0):bisect.bisect_right(self.keys, 2 * y1)]
 
 
-def _units_to_cells(n_rows: int, n_cols: int, open_right, open_down) -> list[tuple[int, int, int, int]]:
-    """Cells (row, col, rowspan, colspan) from grid units: a unit joins its right
-    (lower) neighbour when ``open_right(r, c)`` (``open_down(r, c)``)."""
+def _units_to_cells(n_rows: int, n_cols: int, right: list[list[bool]],
+                    down: list[list[bool]]) -> list[tuple[int, int, int, int]]:
+    """Cells (row, col, rowspan, colspan) from grid units: unit (r, c) joins its
+    right neighbour when ``right[r][c]``, the one below when ``down[r][c]``."""
     parent = list(range(n_rows * n_cols))
 
     def find(i: int) -> int:
@@ -305,17 +326,20 @@ def _units_to_cells(n_rows: int, n_cols: int, open_right, open_down) -> list[tup
             i = parent[i]
         return i
 
+    def union(i: int, j: int) -> None:
+        a, b = find(i), find(j)
+        if a != b:  # the root stays the component's first unit
+            parent[max(a, b)] = min(a, b)
+
     for r in range(n_rows):
-        for c in range(n_cols):
-            i = r * n_cols + c
-            if c + 1 < n_cols and open_right(r, c):
-                a, b = find(i), find(i + 1)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
-            if r + 1 < n_rows and open_down(r, c):
-                a, b = find(i), find(i + n_cols)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
+        base = r * n_cols
+        for c, joined in enumerate(right[r]):
+            if joined:
+                union(base + c, base + c + 1)
+        if r + 1 < n_rows:
+            for c, joined in enumerate(down[r]):
+                if joined:
+                    union(base + c, base + c + n_cols)
     boxes: dict[int, list[int]] = {}
     for r in range(n_rows):
         for c in range(n_cols):
@@ -327,6 +351,17 @@ def _units_to_cells(n_rows: int, n_cols: int, open_right, open_down) -> list[tup
                 b[0], b[1] = min(b[0], r), min(b[1], c)
                 b[2], b[3] = max(b[2], r), max(b[3], c)
     return [(r0, c0, r1 - r0 + 1, c1 - c0 + 1) for r0, c0, r1, c1 in boxes.values()]
+
+
+def _crossed(lines: list[tuple[float, float, float]], pos: float, mids: list[float]) -> list[bool]:
+    """For each of ``mids``: whether some rule at ``pos`` runs across it (:func:`_covers`)."""
+    spans = [(a - EDGE_TOL, b + EDGE_TOL) for p, a, b in lines if abs(p - pos) <= EDGE_TOL]
+    if not spans:
+        return [False] * len(mids)
+    if len(spans) == 1:
+        a, b = spans[0]
+        return [a <= m <= b for m in mids]
+    return [any(a <= m <= b for a, b in spans) for m in mids]
 
 
 def _covers(lines: list[tuple[float, float, float]], pos: float, mid: float) -> bool:
@@ -354,13 +389,14 @@ def _ruled_table(page_no: int, hs: list[HSeg], vs: list[VSeg], band: _Band) -> _
     for h in hs:
         by_y.setdefault(_index(ys, h[0]), []).append(h)
 
-    def open_right(r: int, c: int) -> bool:
-        return not _covers(by_x.get(c + 1, []), xs[c + 1], (ys[r] + ys[r + 1]) / 2)
-
-    def open_down(r: int, c: int) -> bool:
-        return not _covers(by_y.get(r + 1, []), ys[r + 1], (xs[c] + xs[c + 1]) / 2)
-
-    cells = _units_to_cells(len(ys) - 1, len(xs) - 1, open_right, open_down)
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    ymids = [(ys[r] + ys[r + 1]) / 2 for r in range(n_rows)]
+    xmids = [(xs[c] + xs[c + 1]) / 2 for c in range(n_cols)]
+    # a unit is open to the right (down) where no rule runs across the middle of its side
+    ruled_v = [_crossed(by_x.get(c + 1, []), xs[c + 1], ymids) for c in range(n_cols - 1)]
+    right = [[not ruled_v[c][r] for c in range(n_cols - 1)] for r in range(n_rows)]
+    down = [[not x for x in _crossed(by_y.get(r + 1, []), ys[r + 1], xmids)] for r in range(n_rows - 1)]
+    cells = _units_to_cells(n_rows, n_cols, right, down)
     return _Table(page_no, xs, ys, cells, band.between(ys[0], ys[-1]))
 
 
@@ -492,7 +528,9 @@ def _text_table(page_no: int, hs: list[HSeg], band: _Band, pieces: list[HSeg],
     def open_down(r: int, c: int) -> bool:
         return not _covers(by_y.get(r + 1, []), ys[r + 1], (xs[c] + xs[c + 1]) / 2)
 
-    cells = _units_to_cells(len(ys) - 1, len(xs) - 1, open_right, open_down)
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    cells = _units_to_cells(n_rows, n_cols, [[open_right(r, c) for c in range(n_cols - 1)] for r in range(n_rows)],
+                            [[open_down(r, c) for c in range(n_cols)] for r in range(n_rows - 1)])
     t = _Table(page_no, xs, ys, cells, chars)
     return _split_at_forms(t, ys, cells, chars)
 

@@ -43,14 +43,25 @@ _COLUMNS = (("initial_budget", "年初预算数"), ("adjusted_budget", "全年�
 # Shared helpers (also used by the score, consistency and actual families)
 
 
+def fixed(d: Any) -> str:
+    """``format(d, "f")``, faster: for a Decimal that ``str()`` prints without
+    exponent (every finite value read from a form), ``str()`` gives the same
+    text at a third of the cost of the format-spec machinery."""
+    if type(d) is Decimal:
+        s = str(d)
+        if "E" not in s and s[-1].isdigit():  # not 1E+2, NaN, Infinity
+            return s
+    return format(d, "f")
+
+
 def fmt(d: Decimal | None) -> str:
     """A printed value as printed (no exponent); ``None`` as "（空）"."""
-    return "（空）" if d is None else format(d, "f")
+    return "（空）" if d is None else fixed(d)
 
 
 def short(d: Decimal) -> str:
     """A computed value without needless trailing zeros (4.000 -> 4)."""
-    s = format(d, "f")
+    s = fixed(d)
     if "." in s:
         s = s.rstrip("0").rstrip(".")
     return s

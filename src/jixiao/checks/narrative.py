@@ -23,6 +23,7 @@ from functools import lru_cache
 from operator import add
 from typing import Generic, TypeVar
 
+from .arithmetic import fixed
 from .base import Hit, check
 from .chinese import (
     GENERIC,
@@ -101,7 +102,7 @@ def _blank(text: str) -> bool:
 
 
 def _fmt(d: Decimal) -> str:
-    s = f"{d:f}"
+    s = fixed(d)
     return s.rstrip("0").rstrip(".") if "." in s else s
 
 

@@ -799,14 +799,14 @@ class _Reader:
         f.locations[path] = row_cell.location
         for key, fld in (("name", "name"), ("weight", "weight"), ("score", "score"), ("deviation", "deviation")):
             _, cell = vals.get(key, ("", None))
-            if cell is not None and cell.location != row_cell.location:
+            if cell is not None and not _same_place(cell, row_cell):
                 self.record(st, cell, f"{path}.{fld}")
             elif cell is not None:
                 self.record(st, None, f"{path}.{fld}")
                 for rep in self.norm(cell)[1]:
                     self.warn(st, rep.code, rep.message, cell, f"{path}.{fld}")
         for fld, cell in (("target", target_cell), ("actual", actual_cell)):
-            if cell is not None and cell.location != row_cell.location:
+            if cell is not None and not _same_place(cell, row_cell):
                 st.form.locations[f"{path}.{fld}"] = cell.location
             for rep in repairs[fld]:
                 self.warn(st, rep.code, rep.message, cell or row_cell, f"{path}.{fld}")
@@ -845,6 +845,13 @@ class _Reader:
             self.record(st, nums[0][1], "total_weight")
             self.warn(st, "JX007", "“总分”行只有一个数字，按分值读取，没有读到得分", its[0].cell, "total")
         st.section = "after" if f.grade else "total"
+
+
+def _same_place(a: Cell, b: Cell) -> bool:
+    """``a.location == b.location``, without comparing whole models when the
+    cell references already differ (the common case: two cells of a row)."""
+    la, lb = a.location, b.location
+    return la is lb or (la.cell == lb.cell and la.line == lb.line and la == lb)
 
 
 def _accepts(key: str, text_value: bool = False) -> Callable[[str], bool]:

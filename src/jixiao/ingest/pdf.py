@@ -851,7 +851,7 @@ def pdf_to_grids(path: str | Path) -> tuple[list[Grid], list[int]]:
         raise EmptyFileError(p, "文件是空的（0 字节）")
     builders: list[_GridBuilder] = []
     pages_without_text: list[int] = []
-    tail: tuple[int, list[list[Char]]] | None = None
+    tail: tuple[int, _Band, float, float] | None = None  # the last page: its characters, last table's bottom, height
     doc = _open(p)
     try:
         n_pages = doc.n_pages
@@ -874,14 +874,14 @@ def pdf_to_grids(path: str | Path) -> tuple[list[Grid], list[int]]:
                     builders[-1].columns(t)
                     if i == 0 and tail and tail[0] == page.number - 1:
                         # the title left alone at the foot of the page before
-                        builders[-1].add_lines(tail[0], tail[1], t.n_cols)
+                        below = [c for c in tail[1].between(tail[2], tail[3] + 1) if c[0].strip()]
+                        builders[-1].add_lines(tail[0], _lines(below), t.n_cols)
                     builders[-1].add_lines(page.number, _lines(above), t.n_cols)
                 builders[-1].add_table(t, continued=continued, first_on_page=i == 0)
                 floor = t.bbox[3]
             # text under the page's last table: the title of a form whose table
             # begins on the next page (read only if a form does begin there)
-            tail = (page.number, _lines([c for c in band.between(floor, page.height + 1) if c[0].strip()])) \
-                if tables else None
+            tail = (page.number, band, floor, page.height) if tables else None
     except ReadError:
         raise
     except Exception as exc:  # damaged content streams

@@ -281,6 +281,7 @@ class Document:
             w, h = box[2] - box[0], box[3] - box[1]
             out = PageContent(i + 1, h if rot % 2 else w, w if rot % 2 else h, rot)
             to_view = _view(rot, box)
+            self._box = box
             api = self.api
             count = raw.FPDFPage_CountObjects(page)
             objs = [api.page_object(page, j) for j in range(count)]
@@ -341,15 +342,15 @@ class Document:
         # The font size is its text object's: a character whose box has the same
         # top and bottom as the one before (same baseline, ascent and descent)
         # is of the same size, which is not asked again.
-        top_bottom = None
+        last_top = last_bottom = None
         sz = 0.0
         for k in shown:
             if not loose(tp, k, pr):
                 continue
             left, top, right, bottom = rect.left, rect.top, rect.right, rect.bottom
-            if (top, bottom) != top_bottom:
+            if top != last_top or bottom != last_bottom:
                 sz = size(tp, k)
-                top_bottom = (top, bottom)
+                last_top, last_bottom = top, bottom
             t = text[k]
             if upright:
                 ch = (t, left - x0b, y1b - top, right - x0b, y1b - bottom, sz)
@@ -430,10 +431,17 @@ class Document:
         hs, vs = out.hsegs, out.vsegs
         PATH, FORM = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM
 
+        upright, x_org, y_top = out.rotation == 0, self._box[0], self._box[3]
+
         def add_box(x0: float, y0: float, x1: float, y1: float, rect: bool) -> None:
-            (ax, ay), (bx, by) = to_view(x0, y0), to_view(x1, y1)
-            ax, bx = min(ax, bx), max(ax, bx)
-            ay, by = min(ay, by), max(ay, by)
+            if upright:  # to_view, inlined for the common case
+                ax, ay, bx, by = x0 - x_org, y_top - y0, x1 - x_org, y_top - y1
+            else:
+                (ax, ay), (bx, by) = to_view(x0, y0), to_view(x1, y1)
+            if ax > bx:
+                ax, bx = bx, ax
+            if ay > by:
+                ay, by = by, ay
             if by - ay <= THIN and bx - ax > THIN:
                 hs.append(((ay + by) / 2, ax, bx))
             elif bx - ax <= THIN and by - ay > THIN:

@@ -287,7 +287,8 @@ class _Reader:
         c = self.grid.cell_at(r, col)
         if c is None:
             return "", None
-        return self.norm(c)[0], c
+        got = self._norm.get(id(c))
+        return (got if got is not None else self.norm(c))[0], c
 
     def place(self, cell: Cell | None) -> str:
         if cell is None:

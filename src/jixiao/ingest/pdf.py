@@ -232,17 +232,21 @@ class _Table:
         self.bbox = (xs[0], ys[0], xs[-1], ys[-1])
         self.n_rows = len(ys) - 1
         self.n_cols = len(xs) - 1
-        owner: dict[tuple[int, int], tuple[int, int]] = {}
+        n_cols = self.n_cols
+        owner: list[tuple[int, int] | None] = [None] * (self.n_rows * n_cols)  # unit r * n_cols + c → its cell
         placed: dict[tuple[int, int], tuple[int, int]] = {}
         shared: set[tuple[int, int]] = set()  # cells whose box holds units of another
         for r0, c0, rs, cs in cells:
-            placed[(r0, c0)] = (rs, cs)
+            key = (r0, c0)
+            placed[key] = (rs, cs)
             for r in range(r0, r0 + rs):
-                for k in range(c0, c0 + cs):
-                    got = owner.setdefault((r, k), (r0, c0))
-                    if got != (r0, c0):
+                for i in range(r * n_cols + c0, r * n_cols + c0 + cs):
+                    got = owner[i]
+                    if got is None:
+                        owner[i] = key
+                    elif got != key:
                         shared.add(got)
-                        shared.add((r0, c0))
+                        shared.add(key)
         # characters → the cell whose box holds their centre; a line's characters
         # come one after the other, so the cell of the previous one is tried first
         texts: dict[tuple[int, int], list[Char]] = {}
@@ -250,7 +254,7 @@ class _Table:
         last_r, last_c = self.n_rows - 1, self.n_cols - 1
         cur: list[Char] | None = None
         bx0 = bx1 = by0 = by1 = 0.0
-        right, find = bisect.bisect_right, owner.get
+        right = bisect.bisect_right
         for ch in chars:
             x = (ch[1] + ch[3]) * 0.5
             y = (ch[2] + ch[4]) * 0.5
@@ -261,7 +265,7 @@ class _Table:
                 continue
             k = min(right(xs, x) - 1, last_c)
             r = min(right(ys, y) - 1, last_r)
-            key = find((r, k))
+            key = owner[r * n_cols + k]
             if key is None:
                 cur = None
                 continue
@@ -590,9 +594,15 @@ def _tables(page: PageContent, band: _Band, grid_xs: list[float] | None = None) 
         return i
 
     tol = EDGE_TOL + 1
+    # rules that touch: for each horizontal one, the vertical ones within its
+    # x extent (by bisection on their x), then their y extent checked
+    by_x = sorted(range(len(vs)), key=lambda j: vs[j][0])
+    v_xs = [vs[j][0] for j in by_x]
     for i, (y, a, b) in enumerate(hs):
-        for j, (x, c, d) in enumerate(vs):
-            if a - tol <= x <= b + tol and c - tol <= y <= d + tol:
+        for jj in range(bisect.bisect_left(v_xs, a - tol), bisect.bisect_right(v_xs, b + tol)):
+            j = by_x[jj]
+            _x, c, d = vs[j]
+            if c - tol <= y <= d + tol:
                 ri, rj = find(i), find(n_h + j)
                 if ri != rj:
                     parent[max(ri, rj)] = min(ri, rj)

@@ -14,7 +14,9 @@ the angle cannot be read).
 
 Why PDFium: pdfminer's character parsing in pure Python is the floor of any
 pdfplumber reader (about 6 pages/s here); PDFium parses the page in C and we
-make about one call per character (its box) plus one per drawn object.
+make about one call per character (its box; the font size only where the box's
+top or bottom changes), the page's text in one call, and a few per drawn
+object, in one pass over the page's objects (handles as plain integers).
 
 PDFium measures every character's glyph outline when it parses a page (for
 boxes we do not use: the *loose* box read here is the advance width by the

@@ -319,8 +319,9 @@ def _quantitative(weight: Decimal | None, comparison: str | None, target: Decima
             rule = "positive"
             raw = weight * actual / target
         # Full points are the weight as printed, whatever the rounding places
-        # (the weight is >= 0, so no clamping: the common case).
-        if raw >= weight:
+        # (the weight is >= 0, so no clamping: the common case). ``raw is
+        # weight`` (target met) needs no comparison: the weight is finite.
+        if raw is weight or raw >= weight:
             score = weight
         else:
             score = rb.indicator_rounding.apply(raw)
@@ -376,6 +377,12 @@ def qualitative_score(weight: Decimal | None, band: str | None, reported: Decima
     nearest printable value inside the band (a difference); no reported score
     follows ``qualitative.missing_score``.
     """
+    return _qualitative(weight, band, reported, rb, index, word)
+
+
+def _qualitative(weight: Decimal | None, band: str | None, reported: Decimal | None, rb: Rulebook,
+                 index: int, word: str | None) -> IndicatorScore:
+    # qualitative_score with positional arguments (score_form calls it per row)
     if band is None:
         shown = f"「{word}」" if word else ""
         return _not_computable(index, weight, reported,
@@ -400,9 +407,10 @@ def qualitative_score(weight: Decimal | None, band: str | None, reported: Decima
                 return res
             score = _band_edge(b, weight, rb, upper=how == "band_upper")
             return IndicatorScore(index, "qualitative", score, weight, reported, band=band, band_range=rng)
-        if b.contains(reported, weight):
-            return IndicatorScore(index, "qualitative", reported, weight, reported, band=band, band_range=rng,
-                                  in_band=True)
+        # Band.contains, on the edges computed above (the same products)
+        if not reported < lo and (reported < hi if b.hi_open else reported <= hi):
+            return IndicatorScore(index, "qualitative", reported, weight, reported, None, None, None, None, None,
+                                  band, rng, True)
         score = _band_edge(b, weight, rb, upper=reported > lo)
         return IndicatorScore(index, "qualitative", score, weight, reported, band=band, band_range=rng,
                               in_band=False)
@@ -443,7 +451,7 @@ def score_indicator(ind: Indicator, rb: Rulebook, index: int = 0) -> IndicatorSc
             return _not_computable(index, w, rep, "实际完成值为空，无法复算")
         word = ap.word or ap.raw
         band = rb.word_band(word, tp.word or tp.raw)
-        return qualitative_score(w, band, rep, rb, index=index, word=word.strip())
+        return _qualitative(w, band, rep, rb, index, word.strip())
     return _not_computable(index, w, rep, "年度指标值为空，无法复算")
 
 

@@ -72,7 +72,8 @@ def short(d: Decimal) -> str:
 
 def differences(ctx: FormContext) -> dict[str, Difference]:
     """The engine's differences by field path, computed once per form."""
-    return ctx.memo("arith.diffs", _differences, ctx.score.differences)
+    d = ctx.memoized.get("arith.diffs")
+    return d if d is not None else ctx.memo("arith.diffs", _differences, ctx.score.differences)
 
 
 def _differences(diffs: list[Difference]) -> dict[str, Difference]:
@@ -84,7 +85,8 @@ def row_differences(ctx: FormContext) -> dict[int, Difference]:
     diffs = ctx.score.differences
     if not diffs:
         return _NO_ROWS
-    return ctx.memo("arith.row_diffs", _row_differences, diffs)
+    d = ctx.memoized.get("arith.row_diffs")
+    return d if d is not None else ctx.memo("arith.row_diffs", _row_differences, diffs)
 
 
 def _row_differences(diffs: list[Difference]) -> dict[int, Difference]:
@@ -98,7 +100,8 @@ def _row_differences(diffs: list[Difference]) -> dict[int, Difference]:
 
 def not_computable_rows(ctx: FormContext) -> list[int]:
     """Rows the engine could not recompute (empty, unreadable or unit-mismatched actuals …)."""
-    return ctx.memo("arith.nc_rows", _not_computable_rows, ctx.score.indicators)
+    rows = ctx.memoized.get("arith.nc_rows")
+    return rows if rows is not None else ctx.memo("arith.nc_rows", _not_computable_rows, ctx.score.indicators)
 
 
 def _not_computable_rows(details: list[Any]) -> list[int]:

@@ -82,7 +82,8 @@ def normalize(text: str) -> str:
 def normalized_goal(ctx: FormContext) -> tuple[str, str]:
     """The form's 预期目标 and 实际完成情况, normalized once per form (in
     ``ctx.memo``, shared by the narrative and batch checks)."""
-    return ctx.memo("text.goal", _normalized_goal, ctx.form.goal)
+    texts = ctx.memoized.get("text.goal")
+    return texts if texts is not None else ctx.memo("text.goal", _normalized_goal, ctx.form.goal)
 
 
 def _normalized_goal(g: Any) -> tuple[str, str]:

@@ -69,7 +69,7 @@ class RowFacts:
 class FormContext:
     """One form under review. Checks read; they never modify the form."""
 
-    __slots__ = ("form", "score", "rb", "config", "index", "indicators", "_memo", "_notes", "_rows", "_noted")
+    __slots__ = ("form", "score", "rb", "config", "index", "indicators", "memoized", "_notes", "_rows", "_noted")
 
     def __init__(self, form: Form, score: ScoreResult, rb: Rulebook, config: Any = None, index: int = 0):
         self.form = form
@@ -78,7 +78,10 @@ class FormContext:
         self.config = config  # the run's ReviewConfig: settings of other checks, when one defers to another
         self.index = index
         self.indicators: list[Indicator] = form.indicators  # read by most checks: a slot, not a property
-        self._memo: dict[str, Any] = {}
+        # The values of memo() by key. The accessors called several times a
+        # form look here first (``ctx.memoized.get(key)``): a dict look-up
+        # instead of a method call with its arguments.
+        self.memoized: dict[str, Any] = {}
         self._notes: list[bool] | None = None
         self._rows: RowFacts | None = None
         self._noted: list[int] | None = None
@@ -87,9 +90,9 @@ class FormContext:
         """A value derived from the form, computed once for all checks:
         ``compute(*args)`` (pass the arguments rather than a closure: no
         function object is built per call)."""
-        v = self._memo.get(key, _MISSING)
+        v = self.memoized.get(key, _MISSING)
         if v is _MISSING:
-            v = self._memo[key] = compute(*args)
+            v = self.memoized[key] = compute(*args)
         return v
 
     # -- common derived values ------------------------------------------

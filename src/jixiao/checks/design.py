@@ -312,7 +312,8 @@ class Facts:
 
 
 def facts(ctx: FormContext) -> Facts:
-    return ctx.memo("design.facts", Facts, ctx)
+    fx = ctx.memoized.get("design.facts")
+    return fx if fx is not None else ctx.memo("design.facts", Facts, ctx)
 
 
 # ---------------------------------------------------------------------------

@@ -43,7 +43,8 @@ class SatFacts:
 
 
 def sat_facts(ctx: FormContext) -> SatFacts:
-    return ctx.memo("satisfaction.rows", SatFacts, ctx)
+    sf = ctx.memoized.get("satisfaction.rows")
+    return sf if sf is not None else ctx.memo("satisfaction.rows", SatFacts, ctx)
 
 
 def _build_supervisor(s: Any) -> NameCache:

@@ -61,7 +61,7 @@ def _text_actual_for_numeric_target_rest(ctx, s, nc):
     """The hits of :func:`text_actual_for_numeric_target` past its early returns (a generator: built
     only for the forms that get that far)."""
     for i in nc:
-        ind = ctx.form.indicators[i]
+        ind = ctx.indicators[i]
         tp, ap = ind.target_parsed, ind.actual_parsed
         if tp.kind != "number" or ap.kind != "text":
             continue
@@ -92,7 +92,7 @@ def target_copied_as_actual(ctx: FormContext, s) -> Iterator[Hit]:
     Settings: none.
     Limits: an actual with a sign and another number (≥96%) is not reported.
     """
-    inds = ctx.form.indicators
+    inds = ctx.indicators
     for i in ctx.rows.signed_actual:
         ind = inds[i]
         ap = ind.actual_parsed
@@ -144,7 +144,7 @@ def _unit_mismatch_rest(ctx, s, nc, rb):
     """The hits of :func:`unit_mismatch` past its early returns (a generator: built
     only for the forms that get that far)."""
     for i in nc:
-        ind = ctx.form.indicators[i]
+        ind = ctx.indicators[i]
         tp, ap = ind.target_parsed, ind.actual_parsed
         if tp.kind != "number" or ap.kind != "number":
             continue
@@ -186,7 +186,7 @@ def _empty_actual_rest(ctx, s, nc):
     """The hits of :func:`empty_actual` past its early returns (a generator: built
     only for the forms that get that far)."""
     for i in nc:
-        ind = ctx.form.indicators[i]
+        ind = ctx.indicators[i]
         if ind.actual_parsed.kind != "empty" or (ind.score is not None and ind.score > 0):
             continue
         shown = f"只写了“{ind.actual.strip()}”" if ind.actual.strip() else "为空"
@@ -242,7 +242,7 @@ def _target_set_too_low_rest(ctx, s, exceeded, over, jx303, details):
             continue  # JX303: over-achievement without a note
         if ctx.lost_points(i):
             continue  # JX203: lost points although met
-        ind = ctx.form.indicators[i]
+        ind = ctx.indicators[i]
         ratio = a / t
         yield Hit(f"indicators[{i}].target",
                   f"“{ind.name}”完成值 {ind.actual.strip()} 为目标 {ind.target.strip()} 的 "

@@ -110,7 +110,7 @@ def _not_computable_rows(details: list[Any]) -> list[int]:
 
 def sums(ctx: FormContext) -> tuple[Decimal | None, Decimal | None]:
     """(sum of indicator weights, sum of indicator scores) as printed; None when a value is missing."""
-    return ctx.memo("arith.sums", _sums, ctx.form.indicators)
+    return ctx.memo("arith.sums", _sums, ctx.indicators)
 
 
 def _total(values: list[Decimal | None]) -> Decimal | None:
@@ -127,7 +127,7 @@ def _sums(inds: list[Any]) -> tuple[Decimal | None, Decimal | None]:
 def execution_rate_of(ctx: FormContext) -> Decimal | None:
     """The execution rate (percent) for judgements: recomputed by the engine, else as printed."""
     r = ctx.score.recomputed.rate
-    return r if r is not None else ctx.form.funds.rate
+    return r if r is not None else ctx.funds.rate
 
 
 def _is_above(score: Decimal | None, weight: Decimal | None) -> bool:
@@ -136,7 +136,7 @@ def _is_above(score: Decimal | None, weight: Decimal | None) -> bool:
 
 def _score_at_printed_rate(ctx: FormContext) -> Decimal | None:
     """The budget score the engine gives at the *printed* rate (and printed weight)."""
-    f = ctx.form.funds
+    f = ctx.funds
     if f.rate is None:
         return None
     return score_funds(f.rate, _HUNDRED, ctx.rb, f.weight).score
@@ -152,7 +152,7 @@ def _follows_wrong_rate(ctx: FormContext) -> bool:
     if "funds.rate" not in diffs or "funds.score" not in diffs:
         return False
     s = _score_at_printed_rate(ctx)
-    rep = ctx.form.funds.score
+    rep = ctx.funds.score
     q = ctx.rb.compare.apply
     return s is not None and rep is not None and q(s) == q(rep)
 
@@ -186,7 +186,7 @@ def rate_mismatch(ctx: FormContext, s) -> Hit | None:
     d = differences(ctx).get("funds.rate")
     if d is None:
         return
-    f, fs, rb = ctx.form.funds, ctx.score.funds, ctx.rb
+    f, fs, rb = ctx.funds, ctx.score.funds, ctx.rb
     msg = d.message
     ev: dict[str, Any] = {"reported": d.reported, "recomputed": d.recomputed, "executed": fs.executed,
                           "budget": fs.budget, "rounding": rb.rate_rounding.describe_zh()}
@@ -229,7 +229,7 @@ def budget_score_mismatch(ctx: FormContext, s) -> Hit | None:
     d = differences(ctx).get("funds.score")
     if d is None:
         return
-    f, rb = ctx.form.funds, ctx.rb
+    f, rb = ctx.funds, ctx.rb
     if _is_above(f.score, f.weight if f.weight is not None else rb.funds_weight):
         return
     if _score_follows_wrong_rate(ctx):
@@ -291,7 +291,7 @@ def executed_over_budget(ctx: FormContext, s) -> Iterator[Hit]:
     Limits: the base is the rulebook's ``funds.budget_base`` for the total row
     and 全年预算数 for sub-rows; a zero or missing budget is JX405's.
     """
-    f, fs = ctx.form.funds, ctx.score.funds
+    f, fs = ctx.funds, ctx.score.funds
     ex, budget = fs.executed, fs.budget
     if ex is not None and budget is not None and budget > 0 and ex > budget:
         which = "全年预算数" if ctx.rb.budget_base == "adjusted" else "年初预算数"
@@ -324,7 +324,7 @@ def fund_rows_sum(ctx: FormContext, s) -> Iterator[Hit] | None:
     a column with no sub-row values at all, or no total, is not checked;
     compared at the rulebook's ``differences.places``.
     """
-    f = ctx.form.funds
+    f = ctx.funds
     rows = f.rows
     if not rows:
         return
@@ -398,7 +398,7 @@ def _indicator_score_formula_rest(ctx, s, rd, details):
         if d.met is True or d.reported >= d.weight:
             continue  # points lost although met: JX203; full points although missed: JX201; above: JX109
         yield Hit(f"indicators[{i}].score", diff.message,
-                  {"name": ctx.form.indicators[i].name, "reported": d.reported, "recomputed": d.score,
+                  {"name": ctx.indicators[i].name, "reported": d.reported, "recomputed": d.score,
                    "rule": diff.rule, "target": d.target, "actual": d.actual, "weight": d.weight})
 
 
@@ -420,7 +420,7 @@ def score_above_weight(ctx: FormContext, s) -> Iterator[Hit]:
     Settings: none.
     Limits: the budget block is compared with its printed weight, else the rulebook's.
     """
-    f = ctx.form.funds
+    f = ctx.funds
     fw = f.weight if f.weight is not None else ctx.rb.funds_weight
     if _is_above(f.score, fw):
         rec = ctx.score.recomputed.budget_score
@@ -428,7 +428,7 @@ def score_above_weight(ctx: FormContext, s) -> Iterator[Hit]:
         yield Hit("funds.score", f"预算执行得分 {fmt(f.score)} 超过分值 {fmt(fw)}{extra}",
                   {"score": f.score, "weight": fw, "recomputed": rec})
     details = ctx.score.indicators
-    inds = ctx.form.indicators
+    inds = ctx.indicators
     for i in ctx.rows.above:
         ind = inds[i]
         sc, w = ind.score, ind.weight

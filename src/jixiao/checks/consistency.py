@@ -76,7 +76,7 @@ def _find_payment_rows(ctx: FormContext, s) -> list[tuple[int, Decimal]]:
     if rate is None or rate >= s.rate_below:
         return []
     pay, skip = _words_re(s.payment_words), _words_re(s.exclude_words)
-    inds = ctx.form.indicators
+    inds = ctx.indicators
     # One search over all the names, joined by newlines, rules out the common
     # form with no payment row (exact unless a payment word holds a newline).
     if _no_newline(s.payment_words) and not pay.search("\n".join([ind.name for ind in inds])):
@@ -128,7 +128,7 @@ def _payment_indicator_full_while_unspent_rest(ctx, s, rows, rate, unit):
     """The hits of :func:`payment_indicator_full_while_unspent` past its early returns (a generator: built
     only for the forms that get that far)."""
     for i, number in rows:
-        ind = ctx.form.indicators[i]
+        ind = ctx.indicators[i]
         yield Hit(f"indicators[{i}].actual",
                   f"“{ind.name}”完成 {ind.actual.strip()}，但执行率只有 {fmt(rate)}%（低于 {short(s.rate_below)}%；"
                   f"预算 {fmt(ctx.score.funds.budget)}，执行 {fmt(ctx.score.funds.executed)}，单位{unit}）",
@@ -158,7 +158,7 @@ def low_spending_full_outputs(ctx: FormContext, s) -> Hit | None:
     rate = execution_rate_of(ctx)
     if rate is None or rate >= s.rate_below or not ctx.form.complete:
         return
-    outputs = [ind for ind in ctx.form.indicators if ind.level1 == _OUTPUT]
+    outputs = [ind for ind in ctx.indicators if ind.level1 == _OUTPUT]
     if not _all_full(outputs):
         return
     if _enabled(ctx, "JX402") and _payment_rows(ctx, ctx.config.settings["JX402"]):  # type: ignore[union-attr]
@@ -189,7 +189,7 @@ def budget_adjusted_unexplained(ctx: FormContext, s) -> Hit | None:
     Limits: keyword matching; a note explaining something else with the word
     调整 counts as an explanation.
     """
-    f = ctx.form.funds
+    f = ctx.funds
     ini, adj = f.initial_budget, f.adjusted_budget
     if ini == adj or ini is None or adj is None or ini < 0 or adj < 0:
         return
@@ -202,7 +202,7 @@ def budget_adjusted_unexplained(ctx: FormContext, s) -> Hit | None:
         if abs(change) < s.change_at_least:
             return
     words = _words_re(s.note_words)
-    if words.search(ctx.form.goal.actual) or any(words.search(ind.deviation) for ind in ctx.form.indicators):
+    if words.search(ctx.form.goal.actual) or any(words.search(ind.deviation) for ind in ctx.indicators):
         return
     if change is None:
         what = f"年初预算数为 0，全年预算数 {fmt(adj)}（年中追加）"
@@ -238,7 +238,7 @@ def perfect_score_suspicion(ctx: FormContext, s) -> Hit | None:
     t = ctx.form.total
     if rate is None or rate >= s.rate_below or t is None or t < s.total_at_least or not ctx.form.complete:
         return
-    inds = ctx.form.indicators
+    inds = ctx.indicators
     if not _all_full(inds):
         return
     if (_enabled(ctx, "JX401") and rate < ctx.config.settings["JX401"].rate_below  # type: ignore[union-attr]

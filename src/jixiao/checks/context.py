@@ -7,7 +7,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from ..model import Form, Indicator
+from ..model import Form, Funds, Indicator
 from ..scoring import Rulebook, ScoreResult
 
 T = TypeVar("T")
@@ -45,7 +45,7 @@ class RowFacts:
         signed: list[int] = []  # an actual printed with a comparison sign (JX602)
         exceeded: list[int] = []  # positive rule, actual above target (JX303, JX605)
         details = ctx.score.indicators
-        for i, ind in enumerate(ctx.form.indicators):
+        for i, ind in enumerate(ctx.indicators):
             sc, w = ind.score, ind.weight
             if sc is not None and w is not None:
                 if _finite(sc) and _finite(w):
@@ -69,7 +69,7 @@ class RowFacts:
 class FormContext:
     """One form under review. Checks read; they never modify the form."""
 
-    __slots__ = ("form", "score", "rb", "config", "index", "indicators", "memoized", "_notes", "_rows", "_noted")
+    __slots__ = ("form", "score", "rb", "config", "index", "indicators", "funds", "memoized", "_notes", "_rows", "_noted")
 
     def __init__(self, form: Form, score: ScoreResult, rb: Rulebook, config: Any = None, index: int = 0):
         self.form = form
@@ -77,7 +77,10 @@ class FormContext:
         self.rb = rb
         self.config = config  # the run's ReviewConfig: settings of other checks, when one defers to another
         self.index = index
-        self.indicators: list[Indicator] = form.indicators  # read by most checks: a slot, not a property
+        # Read by most checks: slots, not attributes of the pydantic form
+        # (each read of which goes through the model's __getattr__ hook).
+        self.indicators: list[Indicator] = form.indicators
+        self.funds: Funds = form.funds
         # The values of memo() by key. The accessors called several times a
         # form look here first (``ctx.memoized.get(key)``): a dict look-up
         # instead of a method call with its arguments.
@@ -107,7 +110,7 @@ class FormContext:
         """Per row: True when it has a real deviation note (not a placeholder)."""
         notes = self._notes
         if notes is None:
-            notes = self._notes = [ind.deviation.strip() not in EMPTY_NOTES for ind in self.form.indicators]
+            notes = self._notes = [ind.deviation.strip() not in EMPTY_NOTES for ind in self.indicators]
         return notes
 
     @property
@@ -135,9 +138,9 @@ class FormContext:
         return any(self.notes)
 
     def lost_points(self, i: int) -> bool:
-        ind = self.form.indicators[i]
+        ind = self.indicators[i]
         return ind.weight is not None and ind.score is not None and ind.score < ind.weight
 
     def full_points(self, i: int) -> bool:
-        ind = self.form.indicators[i]
+        ind = self.indicators[i]
         return ind.weight is not None and ind.score is not None and ind.score >= ind.weight

@@ -53,7 +53,7 @@ def _full_points_target_missed_rest(ctx, s, rd, details):
             continue
         if d.reported != d.weight:
             continue  # above the weight: JX109; below: JX103
-        ind = ctx.form.indicators[i]
+        ind = ctx.indicators[i]
         yield Hit(f"indicators[{i}].score",
                   f"“{ind.name}”目标 {ind.target.strip()}，完成 {ind.actual.strip()}，未达到目标却得满分 "
                   f"{fmt(d.reported)}；按计分规则应得 {fmt(d.score)}（{d.explain()}）",
@@ -99,7 +99,7 @@ def _points_lost_target_met_rest(ctx, s, rd, details):
             continue  # above the weight: JX109
         if s.allow_with_note and ctx.has_note(i):
             continue
-        ind = ctx.form.indicators[i]
+        ind = ctx.indicators[i]
         yield Hit(f"indicators[{i}].score",
                   f"“{ind.name}”完成 {ind.actual.strip()}，已达到目标 {ind.target.strip()}，应得满分 "
                   f"{fmt(d.weight)}，填报 {fmt(d.reported)}",
@@ -139,7 +139,7 @@ def _qualitative_out_of_band_rest(ctx, s, rd, details):
             continue
         if d.weight is not None and d.reported > d.weight:
             continue  # JX109
-        ind = ctx.form.indicators[i]
+        ind = ctx.indicators[i]
         lo, hi = d.band_range
         b = ctx.rb.bands[d.band]  # type: ignore[index]
         edge = "（不含上限）" if b.hi_open else ""
@@ -177,7 +177,7 @@ def _points_for_empty_actual_rest(ctx, s, nc):
     """The hits of :func:`points_for_empty_actual` past its early returns (a generator: built
     only for the forms that get that far)."""
     for i in nc:
-        ind = ctx.form.indicators[i]
+        ind = ctx.indicators[i]
         if ind.actual_parsed.kind != "empty" or ind.score is None or ind.score <= 0:
             continue
         shown = f"“{ind.actual.strip()}”" if ind.actual.strip() else "为空"
@@ -214,7 +214,7 @@ def _unknown_result_word_rest(ctx, s, nc):
     """The hits of :func:`unknown_result_word` past its early returns (a generator: built
     only for the forms that get that far)."""
     for i in nc:
-        ind = ctx.form.indicators[i]
+        ind = ctx.indicators[i]
         tp, ap = ind.target_parsed, ind.actual_parsed
         if tp.kind != "text" or ap.kind != "text" or ind.score is None or ind.score <= 0:
             continue

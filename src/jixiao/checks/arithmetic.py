@@ -110,7 +110,8 @@ def _not_computable_rows(details: list[Any]) -> list[int]:
 
 def sums(ctx: FormContext) -> tuple[Decimal | None, Decimal | None]:
     """(sum of indicator weights, sum of indicator scores) as printed; None when a value is missing."""
-    return ctx.memo("arith.sums", _sums, ctx.indicators)
+    v = ctx.memoized.get("arith.sums")
+    return v if v is not None else ctx.memo("arith.sums", _sums, ctx.indicators)
 
 
 def _total(values: list[Decimal | None]) -> Decimal | None:
@@ -144,7 +145,8 @@ def _score_at_printed_rate(ctx: FormContext) -> Decimal | None:
 
 def _score_follows_wrong_rate(ctx: FormContext) -> bool:
     """True when the rate is wrong and the printed budget score is right *for that rate*."""
-    return ctx.memo("arith.score_follows_rate", _follows_wrong_rate, ctx)
+    v = ctx.memoized.get("arith.score_follows_rate")
+    return v if v is not None else ctx.memo("arith.score_follows_rate", _follows_wrong_rate, ctx)
 
 
 def _follows_wrong_rate(ctx: FormContext) -> bool:

@@ -68,7 +68,8 @@ def _is_percent(ctx: FormContext, unit: str) -> bool:
 
 def _payment_rows(ctx: FormContext, s) -> list[tuple[int, Decimal]]:
     """Rows about paying out the money that report 100% (JX402), once per form."""
-    return ctx.memo("consistency.payment_rows", _find_payment_rows, ctx, s)
+    v = ctx.memoized.get("consistency.payment_rows")
+    return v if v is not None else ctx.memo("consistency.payment_rows", _find_payment_rows, ctx, s)
 
 
 def _find_payment_rows(ctx: FormContext, s) -> list[tuple[int, Decimal]]:

@@ -108,7 +108,8 @@ def _fmt(d: Decimal) -> str:
 
 def _goal_quantities(ctx: FormContext) -> list[Quantity]:
     """Quantities of the goal text (every target kind), with JX802's table."""
-    return ctx.memo("narrative.goal_quantities", _find_goal_quantities, ctx)
+    qs = ctx.memoized.get("narrative.goal_quantities")
+    return qs if qs is not None else ctx.memo("narrative.goal_quantities", _find_goal_quantities, ctx)
 
 
 def _find_goal_quantities(ctx: FormContext) -> list[Quantity]:
@@ -293,7 +294,8 @@ def goal_numbers(ctx: FormContext) -> list[GoalNumber]:
     it" cannot be said of a truncated indicator table."""
     if not ctx.form.complete:
         return []
-    return ctx.memo("narrative.goal_numbers", _analyse, ctx)
+    gns = ctx.memoized.get("narrative.goal_numbers")
+    return gns if gns is not None else ctx.memo("narrative.goal_numbers", _analyse, ctx)
 
 
 # -- JX801 ----------------------------------------------------------------------

@@ -58,7 +58,8 @@ _supervisor = PerRun(_build_supervisor)  # name -> the supervisor word it contai
 def _split_block(ctx: FormContext, s: Any) -> tuple[list[tuple[int, str]], list[int]]:
     """Block rows measuring the supervising side (row, word), and the others
     (``s``: JX701's settings; computed once per form)."""
-    return ctx.memo("satisfaction.supervisor", _find_supervisor, ctx, s)
+    v = ctx.memoized.get("satisfaction.supervisor")
+    return v if v is not None else ctx.memo("satisfaction.supervisor", _find_supervisor, ctx, s)
 
 
 def _find_supervisor(ctx: FormContext, s: Any) -> tuple[list[tuple[int, str]], list[int]]:

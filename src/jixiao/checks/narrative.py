@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from operator import add
-from typing import Generic, TypeVar
+from typing import TypeVar
 
 from .arithmetic import fixed
 from .base import Hit, check
@@ -60,23 +60,24 @@ def _default(code: str) -> Settings:
     return Settings({k: v for k, v in d.items() if k != "source"}, d.get("source", ""))
 
 
-class _Prepared(Generic[P]):
+def _prepared(build: Callable[[Settings], P]) -> Callable[[Settings], P]:
     """What a check derives from its settings (compiled regexes, the unit
-    table, plain numbers), built once per settings object, i.e. once per run."""
+    table, plain numbers), built once per settings object, i.e. once per run.
+    A closure, not an object with ``__call__``: a plain function call costs
+    half, and the narrative checks ask for these several times a form."""
+    cache: dict[int, tuple[Settings, P]] = {}
 
-    def __init__(self, build: Callable[[Settings], P]):
-        self.build = build
-        self.cache: dict[int, tuple[Settings, P]] = {}
-
-    def __call__(self, s: Settings) -> P:
-        hit = self.cache.get(id(s))
+    def get(s: Settings) -> P:
+        hit = cache.get(id(s))
         if hit is not None and hit[0] is s:
             return hit[1]
-        v = self.build(s)
-        if len(self.cache) > 32:
-            self.cache.clear()
-        self.cache[id(s)] = (s, v)  # holding ``s`` keeps its id from being reused
+        v = build(s)
+        if len(cache) > 32:
+            cache.clear()
+        cache[id(s)] = (s, v)  # holding ``s`` keeps its id from being reused
         return v
+
+    return get
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,9 +88,9 @@ class _Goal802:
     sum_runs: bool
 
 
-_prep802 = _Prepared(lambda s: _Goal802(UnitTable(s.unit_groups, s.exclude_phrases), int(s.min_chinese_value),
+_prep802 = _prepared(lambda s: _Goal802(UnitTable(s.unit_groups, s.exclude_phrases), int(s.min_chinese_value),
                                         frozenset(s.kinds), bool(s.sum_runs)))
-_prep803 = _Prepared(lambda s: frozenset(s.quantity_level2))
+_prep803 = _prepared(lambda s: frozenset(s.quantity_level2))
 
 
 def _table(s: Settings) -> UnitTable:
@@ -314,7 +315,7 @@ class _Rewrite801:
     openings: tuple[str, ...]
 
 
-_prep801 = _Prepared(lambda s: _Rewrite801(
+_prep801 = _prepared(lambda s: _Rewrite801(
     int(s.min_chars), float(s.min_containment), phrase_stripper(s.stop_phrases),
     tuple(sorted((normalize(o) for o in s.openings), key=len, reverse=True))))
 
@@ -502,7 +503,7 @@ def _word_rx(words: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(re.escape(w) for w in ws)) if ws else None
 
 
-_prep805 = _Prepared(lambda s: (int(s.min_chars), _word_rx(tuple(s.deliverable_words)), _word_rx(tuple(s.vague_words))))
+_prep805 = _prepared(lambda s: (int(s.min_chars), _word_rx(tuple(s.deliverable_words)), _word_rx(tuple(s.vague_words))))
 
 
 @check("JX805", "goal-not-measurable", title="预期目标没有可衡量的结果", severity="info",

@@ -544,25 +544,28 @@ def score_form(form: Form, rb: Rulebook) -> ScoreResult:
         if fw is not None and fw != rb.funds_weight:
             head.append(Difference("funds.weight", fw, rb.funds_weight, "funds.weight",
                                    f"预算执行分值：填报 {_fmt(fw)}，规则库 {rb.name} 规定 {_short(rb.funds_weight)}"))
-        if fs.ratio is not None and _differs(funds.rate, fs.rate, qa):
+        pair = _rounded_apart(funds.rate, fs.rate, qa) if fs.ratio is not None else None
+        if pair is not None:
             head.append(Difference(
                 "funds.rate", funds.rate, fs.rate, "funds.rate",
-                f"执行率：填报 {qa(funds.rate)!s}，复算 {qa(fs.rate)!s}（{_fmt(fs.executed)}/{_fmt(fs.budget)}"  # type: ignore
+                f"执行率：填报 {pair[0]!s}，复算 {pair[1]!s}（{_fmt(fs.executed)}/{_fmt(fs.budget)}"  # type: ignore
                 f"={_short(fs.ratio.scaleb(2).quantize(_RATE_PLACES))}%，{rb.rate_rounding.describe_zh()}）"))
-        if _differs(funds.score, fs.score, qa):
+        pair = _rounded_apart(funds.score, fs.score, qa)
+        if pair is not None:
             src = "未取舍的执行率" if rb.score_from == "ratio" else "取舍后的执行率"
             head.append(Difference(
                 "funds.score", funds.score, fs.score, "funds.score",
-                f"预算执行得分：填报 {qa(funds.score)!s}，复算 {qa(fs.score)!s}（{_fmt(fs.weight)}×{src}，"  # type: ignore
+                f"预算执行得分：填报 {pair[0]!s}，复算 {pair[1]!s}（{_fmt(fs.weight)}×{src}，"  # type: ignore
                 f"{rb.score_rounding.describe_zh()}）"))
     except _ODD:
         pass
     if head:
         diffs[:0] = head
-    if _differs(form.total, total, qa):
+    pair = _rounded_apart(form.total, total, qa)
+    if pair is not None:
         extra = f"，执行率封顶 {_short(cap)}" if cap is not None else ""
         diffs.append(Difference("total", form.total, total, "caps.by_rate" if cap is not None else "total",
-                                f"总分：填报 {qa(form.total)!s}，复算 {qa(total)!s}（预算执行得分 + 各指标得分{extra}）"))  # type: ignore
+                                f"总分：填报 {pair[0]!s}，复算 {pair[1]!s}（预算执行得分 + 各指标得分{extra}）"))  # type: ignore
     rg = (form.grade or "").strip() if isinstance(form.grade, str) else ""
     if grade is not None and rg and rg != grade:
         diffs.append(Difference("grade", rg, grade, "grades.bands",
@@ -571,13 +574,17 @@ def score_form(form: Form, rb: Rulebook) -> ScoreResult:
     return ScoreResult(form.project_name, rb.name, reported, recomputed, diffs, details, fs, cap, notes)
 
 
-def _differs(rep: Decimal | None, rec: Decimal | None, qa: Any) -> bool:
+def _rounded_apart(rep: Decimal | None, rec: Decimal | None, qa: Any) -> tuple[Decimal, Decimal] | None:
+    """(rep, rec) rounded for comparison when they differ at that precision,
+    else None (also when a value is missing or odd): the message shows the
+    same rounded values, so each is rounded once."""
     if rep is None or rec is None:
-        return False
+        return None
     try:
-        return bool(qa(rep) != qa(rec))
+        a, b = qa(rep), qa(rec)
+        return (a, b) if a != b else None
     except _ODD:
-        return False
+        return None
 
 
 def _indicator_difference(d: IndicatorScore, name: str, q: Any) -> Difference:

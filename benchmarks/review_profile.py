@@ -16,7 +16,11 @@ Set PYTHONHASHSEED=0: set and dict order, hence the counts, then repeat.
 
 ``families`` prints both per family (runs valgrind itself, about ten
 minutes; a family measured alone also pays for values it shares with
-others, such as ``FormContext.rows``); ``profile`` runs cProfile over the
+others, such as ``FormContext.rows``); ``attribute`` prints instructions
+per form of score_form and of each check in the runner's order, from one
+valgrind run (two minutes; a shared value is charged to the first check
+that asks for it; a garbage collection lands in whichever check is
+running, so small checks read ±15k); ``profile`` runs cProfile over the
 loop, ``checks`` times each check (wall clock, for attribution only).
 Rulebook shanghai, JX9 (batch checks) ignored, as in ``run.py bench_review``.
 """
@@ -65,13 +69,15 @@ def setup(select: list[str] | None):
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["review", "base", "families", "profile", "checks"])
+    ap.add_argument("mode", choices=["review", "base", "families", "attribute", "profile", "checks"])
     ap.add_argument("--select", nargs="*", help="check codes or prefixes (default: all)")
     ap.add_argument("--reps", type=int, default=1, help="review the forms this many times (the difference between 2 and 1 "
                     "is the cost per form without one-time costs such as compiling a rulebook's regexes)")
     a = ap.parse_args()
     if a.mode == "families":
         return families()
+    if a.mode == "attribute":
+        return attribute()
     if a.mode == "checks":
         return per_check(a.select, a.reps)
     r, fs = setup(a.select if a.select is not None else None)
@@ -129,6 +135,64 @@ def per_check(select: list[str] | None, reps: int) -> None:
     print(f"{'total':12} {total / len(fs) * 1e6:7.2f} us/form")
 
 
+def _segments(names_file: str) -> None:
+    """Run under ``callgrind --dump-before=getppid``: each ``os.getppid()``
+    ends a segment (one dump file), named in ``names_file``."""
+    from jixiao.checks.base import Hit
+    from jixiao.checks.context import FormContext
+    from jixiao.scoring import score_form
+
+    r, fs = setup(None)
+    for f in fs:  # one-time costs (a run's tables) out of the segments
+        r.add(f)
+    names = []
+
+    def mark(name: str) -> None:
+        os.getppid()
+        names.append(name)
+
+    mark("score_form+ctx")
+    srs = [score_form(f, r.rb) for f in fs]
+    ctxs = [FormContext(f, sr, r.rb, r.config, 0) for f, sr in zip(fs, srs)]
+    for func, settings, info in r._form_calls:
+        mark(info[0])
+        for ctx in ctxs:  # as the runner consumes a check's result
+            res = func(ctx, settings)
+            if res is not None and not isinstance(res, Hit):
+                for _hit in res:
+                    pass
+    mark("runner (all)")
+    for f in fs:
+        r.add(f)
+    mark("end")
+    Path(names_file).write_text("\n".join(names), encoding="utf-8")
+
+
+def attribute() -> None:
+    """Instructions per form of score_form and each check (see the module doc)."""
+    import tempfile
+
+    forms()
+    with tempfile.TemporaryDirectory() as tmp:
+        out, names = Path(tmp) / "cg.out", Path(tmp) / "names"
+        env = {**os.environ, "PYTHONHASHSEED": "0"}
+        subprocess.run(["valgrind", "--tool=callgrind", "--dump-before=getppid", f"--callgrind-out-file={out}",
+                        sys.executable, __file__, "_segments", str(names)], capture_output=True, check=True, env=env)
+        dumps = sorted(Path(tmp).glob("cg.out.*"), key=lambda p: int(p.suffix[1:]))
+        totals = []
+        for d in dumps:
+            m = re.search(r"^(?:summary|totals): (\d+)", d.read_text(), re.M)
+            totals.append(int(m.group(1)) if m else 0)
+        labels = names.read_text(encoding="utf-8").split("\n")
+    # dump k (1-based) ends the segment started by mark k-1; dump 1 is the warm-up
+    per = {label: n / N_FORMS / 1e3 for label, n in zip(labels, totals[1:])}
+    per.pop("end", None)
+    for label, k in sorted(per.items(), key=lambda kv: -kv[1]):
+        print(f"{label:14} {k:8.1f} k instructions/form")
+    print(f"{'(sum)':14} {sum(v for k, v in per.items() if k != 'runner (all)'):8.1f}"
+          " (score_form + checks, without the runner's own work)")
+
+
 def _instructions(*args: str) -> int:
     env = {**os.environ, "PYTHONHASHSEED": "0"}  # set and dict order, hence the counts, fixed
     p = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
@@ -163,4 +227,8 @@ def families() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["_segments"]:  # the program attribute() runs under valgrind
+        sys.argv[1:2] = []
+        _segments(sys.argv[1])
+    else:
+        main()

@@ -30,7 +30,6 @@ from ..model import Form
 from ..model.framework import LEVEL1_NAMES, LEVEL2_BY_LEVEL1
 from ..model.values import parse_number, parse_value
 from . import summary
-from .keys import department_key, unit_key
 from .models import (
     FindingRow, FormData, FormEvent, FormRow, FormVersion, IndicatorRow, ReviewDecision, StoredFile, User, utcnow,
 )
@@ -277,6 +276,17 @@ class EditingMixin:
 
     # -- rights
 
+    def _form_for(self, s: DbSession, user: User, form_id: int) -> FormRow:
+        """The form, if it exists (StoreError) and is in the user's scope (PermissionError)."""
+        from .store import StoreError
+
+        row = s.get(FormRow, form_id)
+        if row is None:
+            raise StoreError(f"没有编号为 {form_id} 的自评表")
+        if not self.can_see(user, row):
+            raise PermissionError(form_id)
+        return row
+
     def can_edit(self, user: User, row: FormRow) -> bool:
         from .store import in_scope
 
@@ -419,17 +429,13 @@ class EditingMixin:
                     year: int | None = None) -> FormRow:
         """A new draft (version 1) for a 填报单位 user: blank, from ``doc``, or a copy of a form
         it can see (another year's form of the same project: the year's own figures cleared)."""
-        from .store import StoreError, in_scope
+        from .store import in_scope
 
         if not user.active or user.role != "unit":
             raise PermissionError("只有填报单位可以新建自评表")
         if copy_from is not None:
             with self.Session() as s:
-                src = s.get(FormRow, copy_from)
-            if src is None:
-                raise StoreError(f"没有编号为 {copy_from} 的自评表")
-            if not self.can_see(user, src):
-                raise PermissionError(copy_from)
+                src = self._form_for(s, user, copy_from)
             doc = self.editor_doc(src)
             if year is not None and str(year) != doc["year"]:
                 doc = _new_year(doc, year)
@@ -472,11 +478,7 @@ class EditingMixin:
         except ValueError as exc:
             raise StoreError(str(exc)) from None
         with self.Session() as s:
-            row = s.get(FormRow, form_id)
-            if row is None:
-                raise StoreError(f"没有编号为 {form_id} 的自评表")
-            if not self.can_see(user, row):
-                raise PermissionError(form_id)
+            row = self._form_for(s, user, form_id)
             if not self.can_edit(user, row):
                 raise PermissionError(f"该表状态为“{STATUS_ZH.get(row.status, row.status)}”，不能修改")
             if row.version != base_version:
@@ -542,11 +544,7 @@ class EditingMixin:
         who, sources, target = TRANSITIONS[action]
         reason = (reason or "").strip()[:MAX_TEXT]
         with self.Session() as s:
-            row = s.get(FormRow, form_id)
-            if row is None:
-                raise StoreError(f"没有编号为 {form_id} 的自评表")
-            if not self.can_see(user, row):
-                raise PermissionError(form_id)
+            row = self._form_for(s, user, form_id)
             allowed = self.can_review(user, row) if who == "reviewer" else user.role == "unit"
             if not allowed:
                 raise PermissionError(f"您的角色不能执行“{ACTION_ZH[action]}”")
@@ -570,11 +568,7 @@ class EditingMixin:
     def _reviewable(self, s: DbSession, user: User, form_id: int) -> FormRow:
         from .store import StoreError
 
-        row = s.get(FormRow, form_id)
-        if row is None:
-            raise StoreError(f"没有编号为 {form_id} 的自评表")
-        if not self.can_see(user, row):
-            raise PermissionError(form_id)
+        row = self._form_for(s, user, form_id)
         if not self.can_review(user, row):
             raise PermissionError("只有复核人员（主管部门、财政）可以复核")
         if row.status not in DECIDABLE:

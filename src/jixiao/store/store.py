@@ -20,7 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, and_, case, cast, delete, false, func, select, true
+from sqlalchemy import ColumnElement, Select, and_, delete, false, func, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession, selectinload
 
@@ -485,14 +485,21 @@ class Store(EditingMixin):
 
     # ---- queries (all scoped) ----------------------------------------------------------------
 
-    def _forms_where(self, user: User, f: Filters) -> list[ColumnElement[bool]]:
-        w: list[ColumnElement[bool]] = [scope_clause(user, FormRow.department, FormRow.unit)]
+    @staticmethod
+    def _scoped(user: User, f: Filters, t: Any) -> list[ColumnElement[bool]]:
+        """The user's scope and the year/department/unit filters on a table with those
+        columns (forms, findings, the summary tables)."""
+        w: list[ColumnElement[bool]] = [scope_clause(user, t.department, t.unit)]
         if f.year is not None:
-            w.append(FormRow.year == f.year)
+            w.append(t.year == f.year)
         if f.department:
-            w.append(FormRow.department == department_key(f.department))
+            w.append(t.department == department_key(f.department))
         if f.unit:
-            w.append(FormRow.unit == unit_key(f.unit))
+            w.append(t.unit == unit_key(f.unit))
+        return w
+
+    def _forms_where(self, user: User, f: Filters) -> list[ColumnElement[bool]]:
+        w = self._scoped(user, f, FormRow)
         if f.grade:
             w.append(FormRow.grade_reported == f.grade)
         if f.has_errors is not None:
@@ -507,13 +514,7 @@ class Store(EditingMixin):
         return w
 
     def _findings_where(self, user: User, f: Filters) -> list[ColumnElement[bool]]:
-        w: list[ColumnElement[bool]] = [scope_clause(user, FindingRow.department, FindingRow.unit)]
-        if f.year is not None:
-            w.append(FindingRow.year == f.year)
-        if f.department:
-            w.append(FindingRow.department == department_key(f.department))
-        if f.unit:
-            w.append(FindingRow.unit == unit_key(f.unit))
+        w = self._scoped(user, f, FindingRow)
         if f.code:
             w.append(FindingRow.code == f.code.upper())
         if f.severity:  # on the rank: the indexes end in (severity_rank, code)
@@ -634,14 +635,8 @@ class Store(EditingMixin):
         fw = self._forms_where(user, Filters(year=f.year, department=f.department, unit=f.unit))
 
         def summary_where(t: Any) -> list[ColumnElement[bool]]:  # the summary tables' scope and filters
-            w = [scope_clause(user, t.department, t.unit)]
-            if f.year is not None:
-                w.append(t.year == f.year)
-            if f.department:
-                w.append(t.department == department_key(f.department))
-            if f.unit:
-                w.append(t.unit == unit_key(f.unit))
-            elif user.role != "unit":  # no unit in scope or filters: the departments' rollups
+            w = self._scoped(user, f, t)
+            if not f.unit and user.role != "unit":  # no unit in scope or filters: the departments' rollups
                 w.append(t.unit == summary.ALL_UNITS)
             return w
 

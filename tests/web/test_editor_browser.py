@@ -20,21 +20,9 @@ import pytest
 from conftest import PASSWORD, TEST_LIMITS, _add_users
 from jixiao.store import Store
 from jixiao.web import create_app
-from support import require_binary
-from test_browser import LiveServer
+from test_browser import LiveServer, browser  # noqa: F401 (browser: the shared Chromium fixture)
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_binary("chromium", "chromium-browser")
-    from jixiao.render.browser import Browser
-
-    b = Browser()
-    b.start()
-    yield b
-    b.close()
 
 
 def _shot(page, name: str, backend: str) -> None:

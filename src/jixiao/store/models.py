@@ -99,6 +99,7 @@ class FormRow(Base):
         Index("ix_forms_errors", "has_errors"),
         Index("ix_forms_rate", "rate"),
         Index("ix_forms_adjust", "adjust_wan"),
+        Index("ix_forms_name", "project_name"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

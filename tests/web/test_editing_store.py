@@ -358,3 +358,21 @@ def test_times_on_pages_are_beijing_time():
     assert local_time(datetime(2026, 11, 28, 16, 30, tzinfo=timezone.utc)) == "2026-11-29 00:30"
     assert local_time(datetime(2026, 11, 28, 16, 30, 5), seconds=True) == "2026-11-29 00:30:05"  # naive = UTC
     assert local_time(None) == ""
+
+
+def test_reviewed_total_in_the_forms_list(fresh):
+    """复核分 beside 填报 and 复算 in the forms list (and its JSON), sortable."""
+    store = fresh.store
+    fin = store.get_user("finance")
+    res = store.add_file(sample_text().encode(), "qibao.txt", fin)
+    fid = res.form_ids[3]
+    table = store.score_table(store.get_form(fid))
+    base = table["items"][0]["recomputed"]  # the budget-execution score
+    store.adjust_score(fin, fid, "funds", base - Decimal("0.5"), "执行数含暂付款，扣0.5分")
+    c = fresh.client("finance")
+    rows = c.get("/forms.json?sort=total_reviewed&desc=1").json()["forms"]
+    first = rows[0]
+    assert first["id"] == fid
+    assert Decimal(str(first["total_reviewed"])) == table["total"]["recomputed"] - Decimal("0.5")
+    assert all(r["total_reviewed"] is None for r in rows[1:])
+    assert "复核分" in c.get("/forms").text

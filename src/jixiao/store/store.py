@@ -570,13 +570,16 @@ class Store(EditingMixin):
     SORTS = {"id": FormRow.id, "project_name": FormRow.project_name, "year": FormRow.year, "unit": FormRow.unit,
              "department": FormRow.department, "budget": FormRow.budget_wan, "executed": FormRow.executed_wan,
              "rate": FormRow.rate, "total_reported": FormRow.total_reported,
-             "total_recomputed": FormRow.total_recomputed, "grade": FormRow.grade_reported,
+             "total_recomputed": FormRow.total_recomputed, "total_reviewed": FormRow.total_reviewed,
+             "grade": FormRow.grade_reported,
              "errors": FormRow.n_errors, "warnings": FormRow.n_warnings}
 
     def list_forms(self, user: User, f: Filters, *, sort: str = "id", desc: bool = False, page: int = 1,
                    per_page: int = 50) -> tuple[list[FormRow], int]:
         col = self.SORTS.get(sort, FormRow.id)
-        order = [col.desc() if desc else col.asc(), FormRow.id.asc()]
+        # descending: empty values last on both backends (PostgreSQL would put them first, SQLite
+        # last); ascending keeps each backend's index order
+        order = [col.desc().nulls_last() if desc else col.asc(), FormRow.id.asc()]
         where = self._forms_where(user, f)
         with self.Session() as s:
             total = s.scalar(select(func.count(FormRow.id)).where(*where)) or 0

@@ -84,6 +84,7 @@ def form_summary(r: FormRow) -> dict[str, Any]:
         "adjusted_budget_wan": r.budget_wan, "executed_wan": r.executed_wan, "rate": r.rate,
         "rate_reported": r.rate_reported, "rate_recomputed": r.rate_recomputed,
         "total_reported": r.total_reported, "total_recomputed": r.total_recomputed,
+        "total_reviewed": r.total_reviewed,  # 复核分: set when a reviewer adjusted a score
         "grade_reported": r.grade_reported, "grade_recomputed": r.grade_recomputed, "confidence": r.confidence,
         "complete": r.complete, "has_errors": r.has_errors,
         "findings": {"error": r.n_errors, "warning": r.n_warnings, "info": r.n_infos},

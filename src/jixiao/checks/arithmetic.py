@@ -29,6 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..scoring import Difference, score_funds
+from ..scoring.engine import fixed  # also imported from here by the other families
 from .base import Hit, check
 from .context import FormContext
 
@@ -41,17 +42,6 @@ _COLUMNS = (("initial_budget", "年初预算数"), ("adjusted_budget", "全年�
 
 # --------------------------------------------------------------------------
 # Shared helpers (also used by the score, consistency and actual families)
-
-
-def fixed(d: Any) -> str:
-    """``format(d, "f")``, faster: for a Decimal that ``str()`` prints without
-    exponent (every finite value read from a form), ``str()`` gives the same
-    text at a third of the cost of the format-spec machinery."""
-    if type(d) is Decimal:
-        s = str(d)
-        if "E" not in s and s[-1].isdigit():  # not 1E+2, NaN, Infinity
-            return s
-    return format(d, "f")
 
 
 def fmt(d: Decimal | None) -> str:

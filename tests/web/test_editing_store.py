@@ -376,3 +376,26 @@ def test_reviewed_total_in_the_forms_list(fresh):
     assert Decimal(str(first["total_reviewed"])) == table["total"]["recomputed"] - Decimal("0.5")
     assert all(r["total_reviewed"] is None for r in rows[1:])
     assert "复核分" in c.get("/forms").text
+
+
+def test_saves_keep_the_forms_rulebook(fresh):
+    """A form read under shanghai and saved through a store running national is scored under
+    shanghai, like the editor's live check (check_doc with the form's rulebook)."""
+    from jixiao.store import Store
+
+    unit = fresh.store.get_user("unit7")
+    res = fresh.store.add_file(sample_text().encode(), "qibao.txt", unit)
+    fid = res.form_ids[0]
+    other = Store(fresh.store.url, rulebook="national")
+    try:
+        row = other.get_form(fid)
+        assert row.rulebook == "shanghai"
+        doc = other.editor_doc(row)
+        live = other.check_doc(doc, row.rulebook)
+        saved = other.save_form(other.get_user("unit7"), fid, dict(doc, deviation_note="补充"), 1)
+        assert saved["scores"] == live["scores"]
+        assert other.get_form(fid).rulebook == "shanghai"
+        assert other.score_table(other.get_form(fid))["total"]["recomputed"] == \
+            fresh.store.score_table(fresh.store.get_form(fid))["total"]["recomputed"]
+    finally:
+        other.close()

@@ -339,11 +339,21 @@ class EditingMixin:
                 doc = form_to_doc(Form.model_validate(data)) if data is not None else None
         return doc
 
-    def _review_one(self, form: Form, rulebook: str | None = None) -> Any:
-        from ..checks import ReviewConfig, Reviewer
+    def _rulebook_named(self, name: str | None) -> Any:
+        """The rulebook a form was scored under (the store's by default), loaded once."""
         from ..scoring import load_rulebook
 
-        rb = self.rulebook if rulebook in (None, self.rulebook.name) else load_rulebook(rulebook)
+        if name in (None, self.rulebook.name):
+            return self.rulebook
+        cache = self.__dict__.setdefault("_rulebooks", {})
+        if name not in cache:
+            cache[name] = load_rulebook(name)
+        return cache[name]
+
+    def _review_one(self, form: Form, rulebook: str | None = None) -> Any:
+        from ..checks import ReviewConfig, Reviewer
+
+        rb = self._rulebook_named(rulebook)
         reviewer = Reviewer(rb, ReviewConfig.build(rb), keep_indicator_rows=True)
         reviewer.add(form)
         return reviewer.finish()
@@ -487,7 +497,7 @@ class EditingMixin:
                 raise StoreError("实施单位必须是您的单位")
             file_name = s.scalar(select(StoredFile.filename).where(StoredFile.id == row.file_id)) or "在线填报"
             form, errors = doc_to_form(doc, file_name)
-            review = self._review_one(form)
+            review = self._review_one(form, row.rulebook)  # the rulebook it was read under, as check_doc
             previous = self._ensure_v1(s, row)
             if previous == doc:
                 return {"version": row.version, "saved_at": row.updated_at.isoformat() if row.updated_at else None,
@@ -693,7 +703,7 @@ class EditingMixin:
         from ..report.build import field_label
         from ..scoring import score_form
 
-        sr = score_form(form, self.rulebook)
+        sr = score_form(form, self._rulebook_named(row.rulebook))
         adjust = {d.field: d for d in s.scalars(select(ReviewDecision).where(
             ReviewDecision.form_id == row.id, ReviewDecision.kind == "adjust", ReviewDecision.active))}
         items = [("funds", "预算执行", form.funds.weight, form.funds.score, sr.recomputed.budget_score)]

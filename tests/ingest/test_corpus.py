@@ -1,9 +1,10 @@
 """The dev corpus (copied into tests/ingest/corpus/): what every file yields.
 
 Hand-checked rows for the cleanest file of each family the grid path reads
-(014 Anhui score-first, 036 Yunnan split target, 009 Sichuan, partly; 038
-Hubei-style in test_hubei.py; 018/025 one cell per line in test_celllines.py;
-the run-together files in test_runtogether.py);
+(014 Anhui score-first, 036 Yunnan split target, 009 Sichuan, partly; 032
+Sichuan report table copied one cell per line; 038 Hubei-style in
+test_hubei.py; 018/025 one cell per line in test_celllines.py; the run-together
+files in test_runtogether.py);
 the verdict for forms of other kinds; for the rest, the error or the honest
 "incomplete, nothing read" result of today's readers, so a change shows up.
 
@@ -27,20 +28,20 @@ CORPUS = Path(__file__).parent / "corpus"
 # (form_kind), "forms" ((indicators, complete, confidence level) per form).
 EXPECT: dict[str, tuple[str, object]] = {
     "001": ("forms", [(9, False, "low")]), "004": ("error", "no_form"), "005": ("not_project", "department_whole"),
-    "006": ("forms", [(0, False, "low")]), "007": ("forms", [(0, False, "low")]),
+    "006": ("forms", [(3, False, "low")]), "007": ("forms", [(0, False, "low")]),
     "009": ("forms", [(1, True, "medium"), (1, False, "low")]),
-    "010": ("forms", [(4, False, "low")]), "011": ("forms", [(0, False, "low")]), "012": ("forms", [(8, False, "low")]),
+    "010": ("forms", [(4, False, "low")]), "011": ("forms", [(18, False, "low")]), "012": ("forms", [(8, False, "low")]),
     "013": ("forms", [(1, False, "low")]), "014": ("forms", [(7, False, "low")]), "016": ("forms", [(14, False, "low")]),
     "017": ("forms", [(5, True, "low"), (0, False, "low")]), "018": ("forms", [(0, False, "low")]),
     "019": ("not_project", "rubric"),
     "021": ("forms", [(0, False, "low")]), "022": ("not_project", "department_whole"),
-    "023": ("forms", [(0, False, "low")]),
+    "023": ("forms", [(11, False, "low")]),
     "024": ("not_project", "transfer_payment"), "025": ("forms", [(9, False, "low")]),
     "026": ("forms", [(9, True, "medium")]),
     "028": ("not_project", "transfer_payment"),  # a central transfer-payment checklist (see the manifest)
-    "032": ("forms", [(0, False, "low")]), "034": ("not_project", "department_whole"),
+    "032": ("forms", [(6, False, "low")]), "034": ("not_project", "department_whole"),
     "036": ("forms", [(5, False, "low")]), "037": ("not_project", "department_whole"), "038": ("forms", [(7, False, "low")]),
-    "039": ("forms", [(2, False, "low")]), "041": ("forms", [(0, False, "low")]),
+    "039": ("forms", [(2, False, "low")]), "041": ("forms", [(1, False, "low")]),
 }
 
 
@@ -148,6 +149,28 @@ def test_009_sichuan_partly():
     assert [w.code for w in head.warnings] == ["JX005", "JX007", "JX004"]
 
 
+def test_032_sichuan_report_one_cell_per_line():
+    """The indicator table of a Sichuan 自评报告, copied one cell per line (a row's
+    first cell at the margin, the others on indented ``|`` lines, a cell's line
+    break on an indented line without a pipe); the report's prose follows."""
+    from jixiao.ingest import sniff_text
+    assert sniff_text(CORPUS / "032.txt") == "pipe"
+    (f,) = read_forms(CORPUS / "032.txt")
+    # 实施进度 (已完成100%) is progress, not 实际完成值: not read (JX019)
+    assert _rows(f) == [
+        ("产出指标", "数量指标", "宣传次数", "至少全年完成2次宣传", "", None, None),  # printed level-1: 项目决策
+        ("产出指标", "质量指标", "创建质量", "按质按量完成", "", None, None),
+        ("产出指标", "时效指标", "全年", "1-12月", "", None, None),
+        ("产出指标", "成本指标", "成本", "10万元", "", None, None),
+        ("效益指标", "社会效益指标", "提升全县消费者维权意识", "不断提升", "", None, None),  # printed: 项目效益 | 社会效益 / 指标
+        ("满意度指标", "服务对象满意度指标", "群众满意度", "90%", "", None, None),  # printed: 满意度指标 | 满意度指标
+    ]
+    assert [(w.code, w.line) for w in f.warnings][:4] == [("JX019", 7), ("JX008", 9), ("JX008", 30), ("JX002", 43)]
+    assert "“项目决策”不是框架中的一级指标名称" in f.warnings[1].message
+    assert f.location_of("indicators[4]").line == 30 and f.location_of("indicators[4].name").line == 33
+    assert f.project_name == "" and f.complete is False and f.confidence.level == "low"
+
+
 # The layout family of each file, judged by a human from the manifest notes
 # (the readers detect families from header words; this is the yardstick).
 FAMILY: dict[str, str] = {
@@ -167,12 +190,13 @@ HAND_CHECKED: dict[str, int] = {
     "014": 7,  # test_014_anhui_score_first
     "036": 5,  # test_036_yunnan_split_target_traditional
     "009": 2,  # test_009_sichuan_partly
+    "032": 6,  # test_032_sichuan_report_one_cell_per_line
     "038": 7,  # test_hubei.py::test_038_baoshan_variant
     "025": 9,  # test_celllines.py::test_025_hand_checked
     "018": 0,  # test_celllines.py::test_018_hand_checked (cut before the indicator table)
     # run-together text, test_runtogether.py (0: head and funds checked, no row read)
-    "001": 9, "012": 8, "026": 9, "039": 2, "010": 4, "013": 1, "021": 0, "017": 5, "041": 0, "011": 0,
-    "016": 14, "023": 0,
+    "001": 9, "012": 8, "026": 9, "039": 2, "010": 4, "013": 1, "021": 0, "017": 5, "041": 1, "011": 18,
+    "016": 14, "023": 11, "006": 3,
 }
 
 
@@ -205,10 +229,10 @@ def test_family_table(capsys):
     by = {fam: nums for fam, *nums in table}
     # before the run-together reader: anhui [6, 1, 1, 7, 7], central [3, 0, 0, 0, 0],
     # hubei [5, 1, 1, 7, 7], other project variant [2, 0, 0, 0, 0]
-    assert by["anhui"] == [6, 6, 6, 35, 35]
-    assert by["central"] == [3, 3, 4, 5, 5]
+    assert by["anhui"] == [6, 6, 6, 38, 38]
+    assert by["central"] == [3, 3, 4, 24, 24]
     assert by["hubei"] == [5, 5, 5, 12, 12]
-    assert by["other project variant"] == [2, 2, 2, 14, 14]
+    assert by["other project variant"] == [2, 2, 2, 25, 25]
     assert by["central (cell lines)"] == [2, 2, 2, 9, 9]
     # every row read from the files that have hand-checked tests was checked
     for name, n in HAND_CHECKED.items():

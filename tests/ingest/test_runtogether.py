@@ -262,12 +262,132 @@ def test_013_the_one_row_read():
 
 
 def test_not_read_rather_than_guessed():
-    # 023: 达成预期指标 may be the actual or the reason column; 011: scrambled; 041: a free-text column
-    for name in ("023", "011", "041", "021"):
-        (f,) = _read(name)
-        assert f.indicators == [] and f.confidence.level == "low", name
+    (f,) = _read("021")  # cut at the indicator header
+    assert f.indicators == [] and f.confidence.level == "low"
+
+
+def test_041_free_text_method_column():
+    """分值 / 年度指标值(A) / 全年实际值(B) / 得分计算方法 / 得分: the method is a clause
+    (punctuation, no digit) running up to the score. 12.512.512.5 has one coherent
+    reading: a digit run is cut only into a value printed twice, so 12.5 | 12.5 | 12.5
+    (12.5 | 12.51 | 2.5 or 12.51 | 2.5 | 12.5 are not made)."""
+    (f,) = _read("041")
+    assert _rows(f) == [("产出指标", "数量指标", "是否完成绩效目标申报表中申报的数量", "12.5", "12.5", D("12.5"), D("12.5"))]
+    assert f.location_of("indicators[0]").line == 21
+    assert _unsplit(f) == ["“质量指标”下的文字连在一起，没有任何读法符合表头各列，未读取：“是否达到国”"]  # cut
+    g = RowGrammar(["weight", "target", "actual", "other", "score", "deviation"], False)
+    (p,) = g.parses("是否达到质量标准12.5100%100%完成值达到指标值,记满分。12.5")
+    assert p.rows[0].cells[:3] == (("weight", "12.5"), ("target", "100%"), ("actual", "100%"))
+    assert p.rows[0].get("score") == "12.5"
+
+
+def test_023_wuhan_deviation_column_word():
+    """年初目标值/实际完成值/未完成原因及改进措施, no points; 产出数量 … level-2 names;
+    traditional characters. 达成预期指标 closes every row: the rows with two values
+    before it prove it is the reason column, so a row with one value reads it as the
+    target with the actual empty (JX016 each), never as 6 | 3."""
     (f,) = _read("023")
+    assert (f.project_name, f.department, f.implementing_unit) == ("区级森林防火专项经费", "区园林和林业局", "区园林和林业局")
     assert (f.funds.adjusted_budget, f.funds.executed, f.funds.rate) == (D(63), D(63), D(100))
+    ok = "达成预期指标"
+    assert [r + (i.deviation,) for r, i in zip(_rows(f), f.indicators)] == [
+        ("产出指标", "数量指标", "灭火设备配备率", "100%", "1000件", None, None, ok),  # units differ, as printed
+        ("产出指标", "数量指标", "监控系统维护率", "100%", "5个", None, None, ok),
+        ("产出指标", "质量指标", "森林火灾火因查明率", "不低于95%", "", None, None, ok),
+        ("产出指标", "质量指标", "森林火灾案件查处率", "不低于90%", "", None, None, ok),
+        ("产出指标", "时效指标", "森林火灾6小时内扑灭率", "不低于95%", "", None, None, ok),
+        ("产出指标", "成本指标", "成本控制数(万元)", "63", "", None, None, ok),
+        ("效益指标", "社会效益指标", "重大森林火灾", "0起", "", None, None, ok),
+        ("效益指标", "社会效益指标", "公众知晓度是否明显提高", "是", "", None, None, ok),
+        ("效益指标", "生态效益指标", "森林火灾受害面积", "小于0.9‰", "", None, None, ok),
+        ("效益指标", "经济效益指标", "人员伤亡事故", "0人次", "", None, None, ok),
+        ("效益指标", "可持续影响指标", "森林防火监控设备的有效率", "90%", "", None, None, ok),
+    ]
+    aligned = [w for w in f.warnings if w.code == "JX016"]
+    assert len(aligned) == 9 and all(w.line == 4 for w in aligned)
+    assert "“63”按年度指标值读取" in aligned[3].message
+    assert _unsplit(f)[-1] == "“满意度指标”下的文字连在一起，没有任何读法符合表头各列，未读取：“社会公众”"  # cut
+    assert f.complete is False and f.confidence.level == "low"
+
+
+def test_011_xlsx_dump_numbered_rows():
+    """An xlsx dump, a space between cells, its wrapped header cells printed line by
+    line between the first rows (年度 实际 / 指标值 完成值). The header is rejoined
+    (JX016); each template number 指标N: opens a row read on its own: rows 6-23 fit
+    the columns; 1-5 and 24-25, whose cells came out interleaved, do not and are
+    left in JX022 warnings. No level label precedes these rows: levels unknown (JX008)."""
+    (f,) = _read("011")
+    assert (f.project_name, f.department, f.implementing_unit, f.year) == (
+        "国家基本公共卫生服务", "稷山县卫生健康和体育局", "稷山县翟店镇卫生院", 2021)
+    rows = [(n, t, a, w, sc) for l1, l2, n, t, a, w, sc in _rows(f)]
+    assert rows == [
+        ("举办健康教育宣传咨询活动", "12次", "96次", D(1), D(1)),
+        ("建立预防接种证", "221人", "221人", D(2), D(2)),
+        ("适龄儿童疫苗接种率", "100.00%", "97.30%", D(2), D("1.9")),
+        ("0-6岁儿童健康管理数", "2089人", "2089人", D(2), D(2)),
+        ("0-6岁儿童眼保健操覆盖数", "2089人", "2089人", D(2), D(2)),
+        ("新生入访视数", "214人", "214人", D(2), D(2)),
+        ("孕产妇7天访视数", "214人", "203人", D(2), D("1.8")),
+        ("孕产妇42天访视数", "214人", "203人", D(2), D("1.8")),
+        ("早孕建册数", "120人", "69人", D(2), D(1)),
+        ("老年人体检数", "5662人", "4044人", D(2), D("1.4")),
+        ("高血压规范管理数", "3807人", "3224人", D(2), D("1.9")),
+        ("高血压随访控制数", "3807人", "3220人", D(2), D("1.8")),
+        ("糖尿病规范管理数", "863人", "695人", D(2), D("1.8")),
+        ("糖尿病随访控制数", "863人", "683人", D(2), D("1.7")),
+        ("严重精神障碍患者管理数", "212人", "209人", D(2), D("1.8")),
+        ("肺结核健康规范管理数", "8例", "8例", D(2), D(2)),
+        ("老年人中医药规范管理数", "5662人", "4044人", D(2), D("1.4")),
+        ("0-36月龄中医药规范管理数", "1228人", "770人", D(2), D("1.8")),
+    ]
+    assert {(i.level1, i.level2) for i in f.indicators} == {("", "")}
+    assert sum(w.code == "JX008" for w in f.warnings) == 18
+    (head,) = [w for w in f.warnings if w.code == "JX016"]
+    assert head.message.endswith("一级指标、二级指标、三级指标、年度指标值、实际完成值、分值、得分")
+    unsplit = " ".join(_unsplit(f))
+    # the interleaved rows: not guessed (指标25's name is followed by 指标24's values)
+    for left in ("举办健康教育知识讲座 分值 得分 37442人 3 3 14种", "传染病及突发公共卫生事件报告 数",
+                 "家庭医生签约率 14例 14例 2 2 24694人 22584人 2 1.7", "提升国家基本"):
+        assert left in unsplit
+    assert f.funds.executed is None and f.complete is False and f.confidence.level == "low"
+
+
+def test_006_ningxia_ocr_garbage():
+    """OCR garbage: the vertical 参考分值 header cell read as 考值参分 (rejoined, JX013), 10
+    read as IO in a score (repaired, JX013), 顼目产出 for 项目产出 (the level-1 then
+    comes from the level-2). The 决策/管理 rubric rows are not indicators; rows with
+    garbled values (3M.8万元) or a date target (2021年12月完成) are not read."""
+    (f,) = _read("006")
+    assert _rows(f) == [
+        ("产出指标", "数量指标", "保障人数", "2370人", "2370人", D(10), D(10)),  # score printed IO
+        ("产出指标", "质量指标", "公用经费标准", "符合相关文件要求", "符合相关文件要求", D(5), D(5)),
+        # 效果显著 is printed in the 三级指标 column (社会效益 / 3、指标 cut by a page marker)
+        ("效益指标", "社会效益指标", "效果显著", "改善学校的办学条件", "改善学校的办学条件", D(15), D(13)),
+    ]
+    ocr = [w.message for w in f.warnings if w.code == "JX013"]
+    assert ocr == ["第2行：表头“考值参分”的字序错乱（竖排单元格按列识别），按“参考分值”读取",
+                   "第3行：指标“保障人数”的得分“IO”中的字母按识别错误修正为“10”"]
+    unsplit = " ".join(_unsplit(f))
+    for left in ("项目决策(10分)项目目标完整性4", "公用经费完成时间52021年12月完成", "3M.8万元14.8万元3"):
+        assert left in unsplit
+    assert f.confidence.level == "low" and f.complete is False
+
+
+def test_deviation_column_word_needs_proof():
+    """Without a row that prints target, actual and the word, the word's column is
+    unknown: a row of one value and 达成预期指标 is not read."""
+    g = RowGrammar(["target", "actual", "deviation"], False)
+    assert g.parses("森林火灾案件查处率不低于90%达成预期指标") == []
+    g2 = RowGrammar(["target", "actual", "deviation"], False, blank_actual_before=("达成预期指标",))
+    (p,) = g2.parses("森林火灾案件查处率不低于90%达成预期指标")
+    assert p.rows[0].cells == (("target", "不低于90%"), ("deviation", "达成预期指标"))
+    # a bare digit run is not cut into two different values: 63 alone, never 6 | 3
+    (p,) = g2.parses("成本控制数(万元)63达成预期指标")
+    assert p.rows[0].cells == (("target", "63"), ("deviation", "达成预期指标"))
+    assert g.parses("成本控制数(万元)63达成预期指标") == []
+    # the comparison word stays whole in the target (never 不 | 低于9 | 5%)
+    assert g.parses("森林火灾6小时内扑灭率不低于95%98%达成预期指标")[0].rows[0].cells == (
+        ("target", "不低于95%"), ("actual", "98%"), ("deviation", "达成预期指标"))
 
 
 # --- synthetic: the seed flattened -----------------------------------------------------------

@@ -96,7 +96,10 @@ def indicator_key(text: str) -> str | None:
         ("指标性质", "sign"), ("度量单位", "unit"), ("计量单位", "unit"),
         ("年度指标值", "target"), ("年初目标值", "target"), ("年初指标值", "target"), ("指标值", "value"),
         ("实际完成值", "actual"), ("全年实际值", "actual"), ("全年完成值", "actual"), ("年终完成值", "actual"),
-        ("完成值", "actual"), ("分值", "weight"), ("权重", "weight"), ("得分", "score"), ("自评分", "score"),
+        ("完成值", "actual"), ("分值", "weight"), ("参考分值", "weight"), ("权重", "weight"), ("得分", "score"),
+        ("自评分", "score"),
+        # a column of the Sichuan 自评报告's table (progress, "已完成100%"): not 实际完成值, kept out (JX019)
+        ("实施进度", "other"),
     )
     for word, key in table:
         if s == word:
@@ -171,6 +174,8 @@ def _level_label(text: str) -> tuple[str, str] | None:
         return "level2", s
     if s + "指标" in LEVEL2_NAMES:
         return "level2", s + "指标"
+    if s.startswith("产出") and s[2:] + "指标" in LEVEL2_BY_LEVEL1["产出指标"]:
+        return "level2", s[2:] + "指标"  # 产出数量 (Wuhan 区级 forms)
     return None
 
 
@@ -180,6 +185,8 @@ _BOTTOM_NOTE_LABELS = ("偏差大", "目标未完成原因", "未完成原因", 
 _PLACEHOLDER_RE = re.compile(r"^(?:…+|\.{3,}|……|指标\d+[:：]?)$")
 _YEAR_RE = re.compile(r"(\d{4})\s*年度")
 _GRADES = frozenset("优良中差")
+# A report's section heading: 3.分析评价…, （三）…, 二、…
+_OUTLINE_RE = re.compile(r"^(?:\d{1,2}[.．](?!\d)|[（(][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)")
 
 
 # --- the not-a-project-form verdict -------------------------------------------
@@ -663,6 +670,11 @@ class _Reader:
             st.ind_keys = list(enumerate(levels + rest))
         if "value" in [k for _, k in st.ind_keys] and "sign" not in [k for _, k in st.ind_keys]:
             st.ind_keys = [(c, "target" if k == "value" else k) for c, k in st.ind_keys]
+        for hr in st.ind_header_rows:
+            for it in self.items(hr):
+                if indicator_key(it.text) == "other":
+                    self.warn(st, "JX019", f"指标表的“{it.text}”一栏不是模型中的列（不是实际完成值），该栏内容未读取", it.cell,
+                              "indicators")
 
     # -- indicator rows -------------------------------------------------------------------
     def read_indicator_row(self, st: _State, r: int, its: list[_Item], words: list[str]) -> None:
@@ -705,15 +717,25 @@ class _Reader:
             lab = _level_label(its[k].text)
             if lab is None:
                 w = _bare(its[k].text)
+                nxt = _level_label(its[k + 1].text) if k == 0 and len(its) > 2 else None
                 if (k < len(its) - 1 or len(its) == 1) and w.endswith("指标") and 2 < len(w) <= 8 and k < 2:
                     lab = ("level2", w)
                     self.warn(st, "JX008", f"“{its[k].text}”不是框架中的二级指标名称，按原文保留", its[k].cell)
+                elif nxt is not None and nxt[0] == "level2" and 2 <= len(w) <= 6 and not any(ch.isdigit() for ch in w):
+                    # a non-framework word in the level-1 column (项目决策, 项目效益) before a level-2
+                    # label: the level-1 is the one the framework gives that level-2
+                    parent = next(l1 for l1, l2s in LEVEL2_BY_LEVEL1.items() if nxt[1] in l2s)
+                    lab = ("level1", parent)
+                    self.warn(st, "JX008", f"“{its[k].text}”不是框架中的一级指标名称，按其二级指标“{nxt[1]}”读作“{parent}”",
+                              its[k].cell)
                 else:
                     break
+            if lab[0] == "level1" and k == 1 and lab[1] == st.level1 and len(LEVEL2_BY_LEVEL1[lab[1]]) == 1:
+                lab = ("level2", LEVEL2_BY_LEVEL1[lab[1]][0])  # 满意度指标 | 满意度指标: the block's one level-2
             if lab[0] == "level1" and lab[1] in LEVEL2_BY_LEVEL1.get(st.level1 if k == 0 else _bare(its[0].text), ()):
-                # 成本指标 inside 产出指标 is a level 2, unless a level-2 label follows (the 2021 block)
+                # 成本指标 inside 产出指标 is a level 2, unless a level-2 of the 2021 成本指标 block follows
                 after = _level_label(its[k + 1].text) if k + 1 < len(its) else None
-                if k > 0 or after is None or after[0] != "level2":
+                if k > 0 or after is None or after[0] != "level2" or after[1] not in LEVEL2_BY_LEVEL1[lab[1]]:
                     lab = ("level2", lab[1])
             if lab[0] == "level1":
                 if k > 0:  # labels come level 1, then level 2, then the name
@@ -729,6 +751,13 @@ class _Reader:
             k += 1
         rest_items = its[k:]
         if not rest_items or all(_PLACEHOLDER_RE.match(_squash(i.text)) for i in rest_items):
+            return
+        if k == 0 and len(its) == 1 and st.form.indicators and _OUTLINE_RE.match(_squash(its[0].text)) \
+                and not self.total_below(r):
+            # a report's next numbered section (3.分析评价…, (三)…, 二、…) alone on its row, and no
+            # 总分 row below: the table it embeds has ended; the rest of the page is not read as rows
+            self.warn(st, "JX002", f"指标表在此结束（其后是报告正文“{its[0].text[:30]}”…），其后的文字未读取", its[0].cell)
+            st.section = "after"
             return
         keys = [key for _, key in st.ind_keys if key not in ("level1", "level2")]
         qualitative = "sign" in keys and any(_squash(i.text) in _QUAL_SIGNS for i in rest_items)
@@ -748,6 +777,14 @@ class _Reader:
             return
         vals = {key: (it.text, it.cell) for key, it in assigned.items()}
         self.emit_indicator(st, r, vals, aligned=skipped, its=its)
+
+    def total_below(self, r: int) -> bool:
+        """A 总分 / 合计 row somewhere below row r (a note row above it is still in the table)."""
+        for k in range(r + 1, self.grid.n_rows):
+            its = self.items(k)
+            if its and _squash(its[0].text).startswith(("总分", "合计")):
+                return True
+        return False
 
     def note_block_weight(self, st: _State, lab: tuple[str, str] | None, text: str) -> None:
         """``产出指标(50分)``: the block total printed in a level-1 heading."""

@@ -26,6 +26,29 @@ be recovered honestly and lays it out as a dense grid for :mod:`.gridform`:
   then *low*). Every form read this way carries one JX023 note: its cell
   boundaries were inferred.
 
+Rules for kinds of damage met in several families:
+
+* **a digit run is cut only into a value printed twice** (``6620`` = 6 | 6 | 20),
+  never into two different values (``63`` is not 6 | 3, ``不低于95%`` not
+  不低于9 | 5%); a comparison word stays whole in the target; a name never holds
+  an achievement word (达成预期指标) nor opens with one.
+* **a column's word keeps its column.** When a form prints 达成预期指标 after a
+  target *and* an actual (so in the 未完成原因 column, the header's last), a row
+  of just a target and that word is read with the actual empty (JX016 each).
+* **template-numbered rows** (``指标6:…``) in a copy with spaces between cells
+  are read one by one: a row whose cells came out interleaved with others does
+  not fit the columns and is left in a JX022 warning; rows before any level
+  label are read with their levels unknown (JX008).
+* **a header whose wrapped cells came out line by line** (``年度 实际 指标值
+  完成值``) is rejoined; the value columns keep the order printed (JX016).
+* **a free-text column** (得分计算方法) before a number column is a clause with
+  its punctuation running up to that number.
+* **OCR**: a header word whose characters came out of order (a vertical cell
+  read column by column: 考值参分 = 参考分值) is rejoined, and 10 read as ``IO``
+  in a weight or score is repaired (JX013 each); a level-2 label with no
+  level-1 printed before it (or an OCR'd one) keeps the framework's level-1,
+  so 成本指标 after 时效指标 stays a level-2.
+
 Two limits of flattened text, by construction: a qualitative target followed
 by a different actual (``严格执行相关制度规定达成预期指标``) cannot be told from
 the end of the indicator's name unless spaces survived, so such rows are not
@@ -84,7 +107,7 @@ _BOTTOM_WORDS = ("偏差大或目标未完成原因分析", "改进措施及结�
                  "评分等级", "备注", "说明", "注:")
 # The note in parentheses after a header word: (A), (B/A), (10分), (20分*执行率), and the
 # OCR-broken "(B/A1".
-_HEAD_NOTE_RE = re.compile(r"[（(][A-Za-z0-9/×*%.分执行率]{0,12}[)）1]?")
+_HEAD_NOTE_RE = re.compile(r"[（(][A-Za-z0-9/×*%.分执行率八]{0,12}[)）1]?")  # 八: an OCR'd A
 _POINTS_RE = re.compile(r"[（(]\d+(?:\.\d+)?分[)）]")
 
 # Words that make an actual value (实际完成值) of a qualitative row.
@@ -100,9 +123,22 @@ UNITS = tuple(sorted((
 ), key=len, reverse=True))
 _SIGNS = ("≥", "≤", "=", ">", "<", "≧", "≦", "═", "﹦", "＝", "＞", "＜")
 _SIGN_CHARS = frozenset("≥≤=<>≧≦═﹦＝＞＜")
+# Achievement words that only ever fill a column (never open an indicator's name).
+_ACHIEVED_COLUMN_WORDS = tuple(w for w in ACHIEVED if w.endswith("指标"))
 _SIGN_WORDS = ("不低于", "不高于", "不超过", "不少于", "大于", "小于", "低于", "高于")
 _GLUED_QUANTITY_RE = re.compile(r"[\u4e00-\u9fff]\d+(?:\.\d+)?(?:" + "|".join(
     re.escape(u) for u in UNITS if u not in ("%", "‰")) + ")")
+_GLUED_PAIR_RE = re.compile(_GLUED_QUANTITY_RE.pattern + r"(?=[\d≥≤=<>≧≦═﹦＝＞＜]|" + "|".join(_SIGN_WORDS) + ")")
+_OCR_POINTS_RE = re.compile(r"(?:IO|I0|1O)(?![0-9A-Za-z.])")  # 10 read by OCR as IO (weights and scores only)
+
+
+def _ocr_number(t: str) -> str:
+    return t.replace("I", "1").replace("O", "0") if "I" in t or "O" in t else t
+
+
+_LEVEL1_HEAD_RE = re.compile("一级" + SEP + "?指标")
+_ROW_NUMBER_RE = re.compile(r"指标\d{1,2}[:：]")
+_SPACED_NUMBERS_RE = re.compile(r"\d%? [≥≤=<>]?\d")
 _PLACEHOLDER_RE = re.compile(r"指标\d+[:：]|……+|…+|\.{3,}")
 _DOCSITE_MARK_RE = re.compile(r"^\s*(\d{1,2})、")
 
@@ -157,7 +193,9 @@ def flatten(text: str) -> Flat:
             chars.append(ch)
             lines.append(no)
     s = "".join(chars)
-    spaced = re.search(r"一级指标\s+二级指标\s+三级指标", s) is not None
+    # a space between cells: the header words spaced apart, or many numbers side by side
+    # with spaces between them (an xlsx dump: "221人 221人 2 2")
+    spaced = re.search(r"一级指标\s+二级指标\s+三级指标", s) is not None or len(_SPACED_NUMBERS_RE.findall(s)) >= 10
     if spaced:
         out = []
         out_lines = []
@@ -264,7 +302,9 @@ def quantity_ends(s: str, i: int) -> list[int]:
 
 
 def word_ends(s: str, i: int, words: tuple[str, ...]) -> list[int]:
-    return [i + len(w) for w in words if s.startswith(w, i)]
+    """The end of the longest of ``words`` at i (达成预期指标, never 达成 | 预期指标…)."""
+    ends = [i + len(w) for w in words if s.startswith(w, i)]
+    return [max(ends)] if ends else []
 
 
 # --- indicator rows -------------------------------------------------------------------------
@@ -281,7 +321,7 @@ class Row:
         return next((t for k, t in self.cells if k == key), "")
 
     def number(self, key: str) -> Decimal | None:
-        t = self.get(key)
+        t = _ocr_number(self.get(key))
         try:
             return Decimal(t) if t else None
         except Exception:  # pragma: no cover - the grammar admits numbers only
@@ -297,10 +337,15 @@ class Parse:
 class RowGrammar:
     """The value columns of one layout (after 三级指标) and how to match them."""
 
-    def __init__(self, keys: list[str], spaced: bool, max_weight: Decimal | None = None) -> None:
+    def __init__(self, keys: list[str], spaced: bool, max_weight: Decimal | None = None,
+                 blank_actual_before: tuple[str, ...] = ()) -> None:
         self.keys = keys  # e.g. ["weight", "target", "actual", "score", "deviation"]
         self.spaced = spaced
         self.max_weight = max_weight or Decimal(100)
+        self.has_points = "weight" in keys or "score" in keys
+        # words that fill the deviation column in this form: before one of them the
+        # actual cell may be empty (a web copy drops empty cells; see _Builder.place_rows)
+        self.blank_actual_before = blank_actual_before
 
     # positions where a cell may start/end
     def _skip(self, s: str, i: int) -> int:
@@ -311,8 +356,10 @@ class RowGrammar:
     def _ok_end(self, s: str, j: int) -> bool:
         return not self.spaced or j >= len(s) or s[j] == SEP
 
-    def value_parses(self, s: str, i: int, ki: int, name_ended_digit: bool) -> Iterator[tuple[int, list[tuple[str, str]]]]:
-        """All ways to read the value cells keys[ki:] from position i."""
+    def value_parses(self, s: str, i: int, ki: int, name_ended_digit: bool,
+                     yes_no: bool = False) -> Iterator[tuple[int, list[tuple[str, str]]]]:
+        """All ways to read the value cells keys[ki:] from position i. ``yes_no``:
+        the name asks a yes/no question (是否…), so 是/否 may be its target."""
         if ki == len(self.keys):
             yield i, []
             return
@@ -333,7 +380,17 @@ class RowGrammar:
                     yield j, [(key, s[i0:j])]
             return
         if key == "other":
-            return  # a free-text column (得分计算方法): boundaries cannot be found
+            # a free-text column (得分计算方法) before a number column: a clause (with its
+            # punctuation, no digit) that runs up to the digit opening the next cell
+            if self.spaced or ki + 1 >= len(self.keys) or self.keys[ki + 1] not in ("score", "weight"):
+                return
+            for j in range(i0 + 4, min(len(s), i0 + 160)):
+                if s[j - 1].isdigit():
+                    break
+                if s[j].isdigit() and re.search(r"[，,;；。]", s[i0:j]) and s[j - 1] in "，,;；。":
+                    for rest_end, rest in self.value_parses(s, j, ki + 1, False, yes_no):
+                        yield rest_end, [(key, s[i0:j])] + rest
+            return
         ends: list[tuple[int, str]] = []
         if key in ("weight", "score"):
             for j in _num_ends(s, i0):
@@ -342,6 +399,12 @@ class RowGrammar:
                     if key == "weight" and not (0 < v <= self.max_weight):
                         continue
                     ends.append((j + (1 if j < len(s) and s[j] == "分" else 0), s[i0:j]))
+            m = _OCR_POINTS_RE.match(s, i0)
+            if not self.spaced and m and (m.end() == len(s) or _is_cjk(s[m.end()])):
+                # 10 read by OCR as IO, at the end of a row (before the next name or the block's end)
+                v = Decimal(_ocr_number(m.group()))
+                if not (key == "weight" and not (0 < v <= self.max_weight)):
+                    ends.append((m.end(), m.group()))
         elif key in ("target", "actual"):
             if self.spaced:
                 j = i0
@@ -352,6 +415,11 @@ class RowGrammar:
             else:
                 for j in quantity_ends(s, i0):
                     ends.append((j, s[i0:j]))
+                if key == "target" and yes_no:
+                    ends.extend((j, s[i0:j]) for j in word_ends(s, i0, ("是", "否")))
+                if key == "actual" and self.blank_actual_before and s.startswith(self.blank_actual_before, i0):
+                    # the actual cell left empty: the row's deviation word follows its target
+                    yield from self.value_parses(s, i0, ki + 1, False, yes_no)
                 if key == "actual" and "deviation" not in self.keys:
                     # with a deviation column after it, a trailing 达成预期指标 may be either cell
                     for j in word_ends(s, i0, ACHIEVED):
@@ -365,7 +433,7 @@ class RowGrammar:
                             if len(b) < L:
                                 break
                             if a == b and not any(ch.isdigit() for ch in a) and all(_is_cjk(c) or c in "()（）" for c in a):
-                                for rest_end, rest in self.value_parses(s, i0 + 2 * L, ki + 2, False):
+                                for rest_end, rest in self.value_parses(s, i0 + 2 * L, ki + 2, False, yes_no):
                                     yield rest_end, [(key, a), ("actual", b)] + rest
         for j, text in ends:
             if j == i0:
@@ -376,7 +444,7 @@ class RowGrammar:
             if i0 < len(s) and s[i0].isdigit() and name_ended_digit:
                 continue
             # a number cut inside: the next cell may not start with the digits of this one
-            for rest_end, rest in self.value_parses(s, j, ki + 1, False):
+            for rest_end, rest in self.value_parses(s, j, ki + 1, False, yes_no):
                 yield rest_end, [(key, text)] + rest
 
     def rows_from(self, s: str, i: int, memo: dict, cap: int = 200) -> list[tuple[tuple[Row, ...], int]]:
@@ -386,7 +454,9 @@ class RowGrammar:
         memo[i] = []
         out: list[tuple[tuple[Row, ...], int]] = [((), i)]
         i0 = self._skip(s, i)
-        if i0 < len(s) and not (s[i0] == "0" and i0 + 1 < len(s) and s[i0 + 1] not in ".-－"):
+        # a name never opens with an achievement word (达成预期指标…): that word closes the row before
+        if i0 < len(s) and not (s[i0] == "0" and i0 + 1 < len(s) and s[i0 + 1] not in ".-－") \
+                and not s.startswith(_ACHIEVED_COLUMN_WORDS, i0):
             for k in range(i0 + 1, min(len(s), i0 + 80) + 1):
                 name = s[i0:k].replace(SEP, " ") if not self.spaced else s[i0:k]
                 if self.spaced and SEP in name:
@@ -395,14 +465,23 @@ class RowGrammar:
                     continue
                 if not self.spaced and re.search(r"\d\.\d", name):
                     continue  # a decimal inside a name is a previous row's weight or score
-                if not self.spaced and _GLUED_QUANTITY_RE.search(re.sub(r"^指标\d+[:：]?", "", name)):
-                    continue  # "…支付811月底完成": a weight and a target swallowed by the name
+                bare = re.sub(r"^指标\d+[:：]?", "", name)
+                if not self.spaced and (_GLUED_QUANTITY_RE.search(bare) if self.has_points else _GLUED_PAIR_RE.search(bare)):
+                    # "…支付811月底完成": a weight and a target swallowed by the name; with no
+                    # points columns only a quantity followed by another value ("发生数0起0起")
+                    # is a row swallowed ("6小时内扑灭率" is a name)
+                    continue
+                if not self.spaced and any(w in name for w in _ACHIEVED_COLUMN_WORDS):
+                    continue  # a name never holds 达成预期指标: a row's last cell swallowed
+                if not self.spaced and (name.endswith(_SIGN_WORDS) or any(
+                        k - j >= i0 and s.startswith(w, k - j) for w in _SIGN_WORDS for j in range(1, len(w)))):
+                    continue  # "…查明率不低于95%": the comparison word opens the target, whole
                 if i0 > 0 and s[i0 - 1].isdigit() and (s[i0].isdigit() or _unit_ends(s, i0)[1:]):
                     break  # a number (or its unit) cut between a row's last cell and the next name
                 if k < len(s) and not self._ok_end(s, k):
                     continue
                 ended_digit = name[-1].isdigit() or name[-1] == "."
-                for vend, cells in self.value_parses(s, k, 0, ended_digit):
+                for vend, cells in self.value_parses(s, k, 0, ended_digit, "是否" in name):
                     if not cells:
                         continue
                     row = Row(name, tuple(cells), i0, vend)
@@ -422,6 +501,8 @@ class RowGrammar:
     def row_ok(self, row: Row) -> bool:
         keys = [k for k, _ in row.cells]
         need = [k for k in self.keys if k not in ("deviation",)]
+        if self.blank_actual_before and row.get("deviation") in self.blank_actual_before:
+            need = [k for k in need if k != "actual"]
         if any(k not in keys for k in need):
             return False
         w, sc = row.number("weight"), row.number("score")
@@ -429,10 +510,18 @@ class RowGrammar:
             return False
         if not self.spaced:
             # without separators a unit could belong to either cell: a target with a unit
-            # and an actual quantity must agree on it (rows that print different units are not read)
-            t, a = _split_quantity(row.get("target")), _split_quantity(row.get("actual"))
-            if t[1] and t[2] and a[1] and a[2] != t[2] and _is_quantity(row.get("actual")):
+            # and an actual quantity must agree on it (rows that print different units are not
+            # read) -- unless the target ends in its unit and the actual opens with a digit, so
+            # that the boundary is printed (100%|1000件); a digit run cut in two (不低于9|5%)
+            # must leave the same unit on both sides
+            tt, at = row.get("target"), row.get("actual")
+            t, a = _split_quantity(tt), _split_quantity(at)
+            if t[1] and a[1] and a[2] != t[2] and _is_quantity(at) and (tt[-1:].isdigit() or not t[2]):
                 return False
+            if t[1] and t[2] and a[1] and a[2] != t[2] and _is_quantity(at) and not a[2]:
+                return False
+            if tt[-1:].isdigit() and at[:1].isdigit() and t[1] != a[1]:
+                return False  # 63 is not 6 | 3: a digit run is cut only into a value printed twice (6620 = 6|6|20)
         return True
 
     def parses(self, s: str) -> list[Parse]:
@@ -444,6 +533,8 @@ class RowGrammar:
             tail = s[end:].replace(SEP, " ").strip()
             if any(ch.isdigit() for ch in tail):
                 continue  # values left over: the rows before them are not a reading of the block
+            if tail and end > 0 and s[end - 1].isdigit() and _unit_ends(s, end)[1:]:
+                continue  # a quantity cut before its unit (…9 | 5 | %)
             best.setdefault(len(tail), []).append(Parse(rows, tail))
         got = [p for p in best.get(min(best), []) if p.rows] if best else []
         return got
@@ -479,6 +570,8 @@ class _Builder:
         self.total_weight: Decimal | None = None
         self.total: Decimal | None = None
         self.funds_points: Decimal | None = None
+        self.numbered = False  # rows carry template numbers 指标N: (see block_text)
+        self.header_tokens: set[str] = set()  # the pieces of an interleaved header (see interleaved_header)
 
     # -- helpers -------------------------------------------------------------------
     def loc(self, i: int) -> Location:
@@ -520,6 +613,16 @@ class _Builder:
         self._matched_end = best[1]
         return best[0]
 
+    def scrambled_word(self, i: int, words: tuple[str, ...]) -> str | None:
+        """A header word of four or more characters printed with its characters out of
+        order (a vertical cell read column by column: 考值参分 for 参考分值), or None."""
+        for w in sorted(words, key=len, reverse=True):
+            chunk = self.s[i:i + len(w)]
+            if len(w) >= 4 and chunk != w and SEP not in chunk and sorted(chunk) == sorted(w):
+                self._matched_end = i + len(w)
+                return w
+        return None
+
     def find(self, words: tuple[str, ...], a: int, b: int) -> tuple[int, str] | None:
         best: tuple[int, str] | None = None
         for w in words:
@@ -528,11 +631,19 @@ class _Builder:
                 best = (k, w)
         return best
 
+    def ind_head(self, i: int) -> tuple[int, str] | None:
+        """Where the indicator header starts: 一级指标 or 二级指标 (a spaced copy may split 一级 | 指标)."""
+        hit = self.find(("一级指标", "二级指标"), i, self.end)
+        split = _LEVEL1_HEAD_RE.search(self.s, i, self.end) if self.f.spaced else None
+        if split is not None and (hit is None or split.start() < hit[0]):
+            return split.start(), split.group()
+        return hit
+
     # -- the form ----------------------------------------------------------------------
     def build(self) -> Grid:
         i = self.title(self.start)
         goal_at = self.find(_GOAL_LABELS + ("预期目标", "年初设定目标"), i, self.end)
-        ind_at = self.find(("一级指标", "二级指标"), i, self.end)
+        ind_at = self.ind_head(i)
         head_end = min(x[0] for x in (goal_at, ind_at, (self.end, "")) if x is not None)
         i = self.head(i, head_end)
         i = self.funds(i, head_end)
@@ -719,7 +830,7 @@ class _Builder:
 
     # -- goal ---------------------------------------------------------------------------------
     def goal(self, i: int) -> int:
-        ind = self.find(("一级指标", "二级指标"), i, self.end)
+        ind = self.ind_head(i)
         stop = ind[0] if ind else self.end
         sec = self.find(_SECTION_WORDS, i, stop)
         if sec and sec[0] >= i and self.clean(sec[0], stop).replace(" ", "") in _SECTION_WORDS:
@@ -763,7 +874,7 @@ class _Builder:
 
     # -- indicators ------------------------------------------------------------------------------
     def indicators(self, i: int) -> int:
-        hit = self.find(("一级指标", "二级指标"), i, self.end)
+        hit = self.ind_head(i)
         if hit is None:
             self.warn("JX022", "没有找到指标表的表头（一级指标、二级指标 …），指标未读取", i, "indicators")
             self.incomplete = True
@@ -776,7 +887,14 @@ class _Builder:
             k = self.skip_sep(k)
             w = self.match_word(k, _IND_WORDS)
             if w is None:
-                break
+                w = self.scrambled_word(k, _IND_WORDS + ("参考分值",))
+                if w is None:
+                    break
+                self.warn("JX013", f"表头“{self.s[k:self._matched_end]}”的字序错乱（竖排单元格按列识别），"
+                          f"按“{w}”读取", k, "indicators")
+                cols.append((w, k))
+                k = self._matched_end
+                continue
             j = self._matched_end
             m = _HEAD_NOTE_RE.match(self.s, j)
             if m and m.group(0) not in ("1",):
@@ -785,6 +903,12 @@ class _Builder:
             k = j
         keys = [indicator_key(t) or ("other" if t.startswith("得分计算") else None) for t, _ in cols]
         value_keys = [x for x in keys if x not in ("level1", "level2", "name")]
+        if ("name" not in keys or not any(x in value_keys for x in ("target", "value", "actual"))) and self.f.spaced:
+            got = self.interleaved_header(i)
+            if got is not None:
+                k, cols = got
+                keys = [indicator_key(t) for t, _ in cols]
+                value_keys = [x for x in keys if x not in ("level1", "level2", "name")]
         if "name" not in keys or not any(x in value_keys for x in ("target", "value", "actual")):
             self.warn("JX022", "指标表的表头不完整，指标未读取：“" + self.clean(hit[0], min(self.end, hit[0] + 60)) + "”",
                       hit[0], "indicators")
@@ -807,6 +931,55 @@ class _Builder:
         if total_cells:
             self.row(total_cells)
         return body_end
+
+    def interleaved_header(self, i: int) -> tuple[int, list[tuple[str, int]]] | None:
+        """A header whose wrapped cells came out line by line and between the rows
+        (an xlsx dump: ``一级 指标 … 年度 实际 指标值 完成值 … 二级指标 三级指标 … 分值 得分``):
+        (where the body starts, the columns). A word split in two (一级 | 指标) or two
+        wrapped cells interleaved (年度 实际 | 指标值 完成值 = 年度指标值, 实际完成值) are
+        rejoined; the level columns come first, the value columns in the order printed.
+        The order is inferred: noted once (JX016)."""
+        # the header may start before the goal (its words interleaved with the goal's too)
+        m = _LEVEL1_HEAD_RE.search(self.s, self.start, self.end)
+        if m is None:
+            return None
+        toks = [(x.start(), x.group()) for x in re.finditer("[^" + SEP + "]+", self.s[:self.end])
+                if m.start() <= x.start() < m.start() + 800]
+        found: dict[str, tuple[str, int]] = {}
+        self.header_tokens = set()
+        interleaved = False
+        x = 0
+        while x < len(toks):
+            (p, t), nxt = toks[x], toks[x + 1:x + 4]
+            if len(nxt) == 3:
+                a, b = t + nxt[1][1], nxt[0][1] + nxt[2][1]
+                ka, kb = indicator_key(a), indicator_key(b)
+                if ka and kb and ka != kb and not indicator_key(t):
+                    found.setdefault(ka, (a, p))
+                    found.setdefault(kb, (b, nxt[0][0]))
+                    self.header_tokens.update([t] + [x[1] for x in nxt])
+                    interleaved = True
+                    x += 4
+                    continue
+            if nxt and not indicator_key(t) and indicator_key(t + nxt[0][1]):
+                found.setdefault(indicator_key(t + nxt[0][1]) or "", (t + nxt[0][1], p))
+                self.header_tokens.update([t, nxt[0][1]])
+                x += 2
+                continue
+            if indicator_key(t):
+                found.setdefault(indicator_key(t) or "", (t, p))
+                self.header_tokens.add(t)
+            x += 1
+        if not interleaved or "name" not in found or not ({"target", "value"} & set(found)) or "actual" not in found:
+            return None
+        levels = [k for k in ("level1", "level2", "name") if k in found]
+        values = sorted((k for k in found if k not in levels), key=lambda k: found[k][1])
+        cols = [found[k] for k in levels + values]
+        self.warn("JX016", "指标表的表头各词交错（换行的表头单元格逐行输出），列序按表头词出现的先后推断：" + "、".join(
+            t for t, _ in cols), m.start(), "indicators")
+        if m.start() > i:
+            self.leftover(i, m.start(), "总体目标之后")
+        return max(m.end(), i), cols
 
     def total_row(self, total: tuple[int, str] | None) -> list[tuple[int, str, int]]:
         """The 总分 row's cells (emitted after the body); its figures feed the sums."""
@@ -848,9 +1021,11 @@ class _Builder:
     def body(self, a: int, b: int) -> None:
         """Cut the body at level labels into blocks, parse each, confirm by the sums."""
         text = self.s[a:b]
+        self.numbered = len(_ROW_NUMBER_RE.findall(text)) >= 3
         labels = _find_labels(text, template=len(re.findall(r"指标\d", text)) >= 2)
         blocks: list[_Block] = []
         cur1 = ""
+        implicit = False
         pos = 0
         pending1 = ""
         for k, (st, en, kind, name, printed) in enumerate(labels):
@@ -864,8 +1039,15 @@ class _Builder:
                     kind = "level2"
             if kind == "level1":
                 cur1, pending1 = name, printed
+                implicit = False
                 pos = en
                 continue
+            if not cur1 or implicit:
+                # no level-1 printed (or an OCR'd one such as 顼目产出): the level-2's own, so that
+                # 成本指标 after 时效指标 stays a level-2 of 产出指标 (none is emitted: the grid reader
+                # takes the framework's level-1 of the level-2 itself)
+                cur1 = next((l1 for l1, l2s in LEVEL2_BY_LEVEL1.items() if name in l2s), cur1)
+                implicit = True
             nxt_st = labels[k + 1][0] if k + 1 < len(labels) else len(text)
             self.block_text(blocks, cur1, pending1, name, text[en:nxt_st], a + en)
             pending1 = ""
@@ -876,6 +1058,20 @@ class _Builder:
 
     def block_text(self, blocks: list[_Block], l1: str, l1_printed: str, l2: str, text: str, at: int,
                    unlabelled: bool = False) -> None:
+        if self.f.spaced and self.numbered:
+            # template-numbered rows with spaces between cells (指标6:… 12次 96次 1 1): each
+            # number opens a row, read on its own; a row that does not fit is left alone
+            cuts = [m.start() for m in _ROW_NUMBER_RE.finditer(text)]
+            if len(cuts) > 1 or (cuts and cuts[0] > 0):
+                bounds = ([0] if cuts[0] > 0 else []) + cuts + [len(text)]
+                for n, (p, q) in enumerate(zip(bounds, bounds[1:])):
+                    self.block_text(blocks, l1, l1_printed if n == 0 else "", l2 if n == 0 else "", text[p:q], at + p,
+                                    unlabelled=unlabelled or n > 0)
+                return
+        self._block_text(blocks, l1, l1_printed, l2, text, at, unlabelled)
+
+    def _block_text(self, blocks: list[_Block], l1: str, l1_printed: str, l2: str, text: str, at: int,
+                    unlabelled: bool = False) -> None:
         t = _PLACEHOLDER_RE.sub("", text)
         if self.f.spaced:
             t = re.sub(SEP + "+", SEP, t).strip(SEP)
@@ -883,8 +1079,13 @@ class _Builder:
             if l2:
                 blocks.append(_Block(l1_printed, l1, l2, "", at))
             return
-        if unlabelled and not blocks and not l1:
-            # before the first label: a scrambled vertical heading, or text of no row
+        if unlabelled and not blocks and not l1 and not (self.f.spaced and self.numbered
+                                                         and _ROW_NUMBER_RE.match(text.lstrip(SEP))):
+            # before the first label: a scrambled vertical heading, or text of no row (a
+            # numbered row there is read, its levels unknown: JX008); the words of an
+            # interleaved header are no loss
+            if self.f.spaced and all(x in self.header_tokens for x in t.split(SEP) if x.strip()):
+                return
             self.warn("JX022", f"指标表中无法归属的文字，未读取：“{t.replace(SEP, ' ')[:40]}”", at, "indicators")
             return
         blocks.append(_Block(l1_printed, l1, l2, t, at))
@@ -895,6 +1096,13 @@ class _Builder:
             if bl.text:
                 bl.parses = g.parses(bl.text)
         chosen = self.confirm(blocks)
+        words = self.deviation_column_words(chosen)
+        if words:
+            g = RowGrammar(self.ind_keys, self.f.spaced, blank_actual_before=words)
+            for bl in blocks:
+                if bl.text:
+                    bl.parses = g.parses(bl.text)
+            chosen = self.confirm(blocks)
         for bi, bl in enumerate(blocks):
             first = True
             label_cells = []
@@ -921,16 +1129,24 @@ class _Builder:
                 first = False
                 cells.append((self.col_of["name"], row.name))
                 for key, t in row.cells:
-                    if key == "target" and "value" in self.col_of:
+                    if key in ("weight", "score") and t != _ocr_number(t):
+                        self.warn("JX013", f"指标“{row.name}”的{'分值' if key == 'weight' else '得分'}“{t}”中的字母按识别错误"
+                                  f"修正为“{_ocr_number(t)}”", bl.start + row.start, "indicators")
+                        t = _ocr_number(t)
+                    if key == "target" and "value" in self.col_of and ("sign" in self.col_of or "unit" in self.col_of):
                         sign, num, unit = _split_quantity(t)
                         for k2, v in (("sign", sign), ("value", num), ("unit", unit)):
                             if k2 in self.col_of and v:
                                 cells.append((self.col_of[k2], v))
                         continue
-                    col = self.col_of.get(key)
+                    col = self.col_of.get(key, self.col_of.get("value") if key == "target" else None)
                     if col is not None:
                         cells.append((col, t))
                 self.row([(c, t, bl.start + row.start) for c, t in sorted(cells)])
+                if "actual" in self.ind_keys and not row.get("actual"):
+                    self.warn("JX016", f"指标“{row.name}”只有一个值和“{row.get('deviation')}”：该词在本表其他行位于"
+                              f"“未完成原因”一栏，故实际完成值按空读取、“{row.get('target')}”按年度指标值读取，可能错位",
+                              bl.start + row.start, "indicators")
             if parse.tail:
                 if "deviation" in self.col_of and parse.rows and re.search(r"[,，;；。]", parse.tail):
                     # text after the last row with clause punctuation: its deviation note
@@ -940,6 +1156,19 @@ class _Builder:
                     self.warn("JX022", f"“{bl.level2 or bl.level1_name}”下最后一行之后的文字无法拆分，未读取："
                               f"“{parse.tail[:60]}”", bl.start, "indicators")
                     self.incomplete = True
+
+    def deviation_column_words(self, chosen: dict[int, Parse]) -> tuple[str, ...]:
+        """Achievement words (达成预期指标 …) that rows of this form print in the
+        deviation column, after both a target and an actual. The header's last two
+        columns must be 实际完成值 and 未完成原因 (no points after them). A copy
+        that dropped empty cells then leaves rows of just a target and that word:
+        the word keeps its column, the actual is read as empty (JX016)."""
+        keys = self.ind_keys
+        if self.f.spaced or keys[-2:] != ["actual", "deviation"]:
+            return ()
+        words = {r.get("deviation") for p in chosen.values() for r in p.rows
+                 if r.get("actual") and r.get("target") and r.get("deviation") in _ACHIEVED_COLUMN_WORDS}
+        return tuple(sorted(words, key=len, reverse=True))
 
     def confirm(self, blocks: list[_Block]) -> dict[int, Parse]:
         """The parse of each block: the only one, or the only one the sums allow."""
@@ -1168,7 +1397,7 @@ def _is_quantity(t: str) -> bool:
 
 
 def _split_quantity(t: str) -> tuple[str, str, str]:
-    m = re.match(r"^([≥≤=<>≧≦═﹦＝＞＜]=?)?(\d+(?:\.\d+)?)(.*)$", t)
+    m = re.match(r"^([≥≤=<>≧≦═﹦＝＞＜]=?|" + "|".join(_SIGN_WORDS) + r")?(\d+(?:\.\d+)?)(.*)$", t)
     if not m:
         return "", t, ""
     return m.group(1) or "", m.group(2), m.group(3)
@@ -1179,7 +1408,9 @@ _LABEL_WORDS: list[tuple[str, str, str]] = sorted(
     + [(n, "level2", n) for n in LEVEL2_NAMES]
     # short forms long enough not to occur inside names
     + [(n[:-2], "level2", n) for n in LEVEL2_NAMES if len(n) >= 6 and n != "服务对象满意度指标"]
-    + [("服务对象满意度", "level2", "服务对象满意度指标")],
+    + [("服务对象满意度", "level2", "服务对象满意度指标")]
+    # 产出数量 / 产出质量 / 产出时效 / 产出成本 (Wuhan 区级 forms): 产出 + the level-2's short form
+    + [("产出" + n[:-2], "level2", n) for n in LEVEL2_BY_LEVEL1["产出指标"]],
     key=lambda x: -len(x[0]))
 
 

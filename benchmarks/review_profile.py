@@ -20,8 +20,14 @@ others, such as ``FormContext.rows``); ``attribute`` prints instructions
 per form of score_form and of each check in the runner's order, from one
 valgrind run (two minutes; a shared value is charged to the first check
 that asks for it; a garbage collection lands in whichever check is
-running, so small checks read ±15k); ``profile`` runs cProfile over the
-loop, ``checks`` times each check (wall clock, for attribution only).
+running, so small checks read ±15k); ``caches`` prints instructions per
+form of a second pass over the forms as the benchmark runs it, and with the
+caches that outlive a form (texts, names and values remembered across forms:
+design's targets, names and keyword look-ups, the unit table's
+classifications, JX513's verdicts) emptied before each form: the batch
+repeats the 16 seed forms' texts, so those caches flatter it (three valgrind
+runs, about three minutes); ``profile`` runs cProfile over the loop,
+``checks`` times each check (wall clock, for attribution only).
 Rulebook shanghai, JX9 (batch checks) ignored, as in ``run.py bench_review``.
 """
 
@@ -69,7 +75,7 @@ def setup(select: list[str] | None):
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["review", "base", "families", "attribute", "profile", "checks"])
+    ap.add_argument("mode", choices=["review", "base", "families", "attribute", "caches", "profile", "checks"])
     ap.add_argument("--select", nargs="*", help="check codes or prefixes (default: all)")
     ap.add_argument("--reps", type=int, default=1, help="review the forms this many times (the difference between 2 and 1 "
                     "is the cost per form without one-time costs such as compiling a rulebook's regexes)")
@@ -78,6 +84,8 @@ def main() -> None:
         return families()
     if a.mode == "attribute":
         return attribute()
+    if a.mode == "caches":
+        return caches()
     if a.mode == "checks":
         return per_check(a.select, a.reps)
     r, fs = setup(a.select if a.select is not None else None)
@@ -139,7 +147,7 @@ def _segments(names_file: str) -> None:
     """Run under ``callgrind --dump-before=getppid``: each ``os.getppid()``
     ends a segment (one dump file), named in ``names_file``."""
     from jixiao.checks.base import Hit
-    from jixiao.checks.context import FormContext
+    from jixiao.checks.context import FormContext, rows_of
     from jixiao.scoring import score_form
 
     r, fs = setup(None)
@@ -152,8 +160,9 @@ def _segments(names_file: str) -> None:
         names.append(name)
 
     mark("score_form+ctx")
-    srs = [score_form(f, r.rb) for f in fs]
-    ctxs = [FormContext(f, sr, r.rb, r.config, 0) for f, sr in zip(fs, srs)]
+    rows = [rows_of(f.indicators) for f in fs]  # as the runner does
+    srs = [score_form(f, r.rb, rs) for f, rs in zip(fs, rows)]
+    ctxs = [FormContext(f, sr, r.rb, r.config, 0, rs) for f, sr, rs in zip(fs, srs, rows)]
     for func, settings, info in r._form_calls:
         mark(info[0])
         for ctx in ctxs:  # as the runner consumes a check's result
@@ -193,6 +202,68 @@ def attribute() -> None:
           " (score_form + checks, without the runner's own work)")
 
 
+def _cross_form_caches() -> list:
+    """The ``clear`` of every cache that outlives a form (found among the
+    live objects after a pass, so the per-run tables built lazily are in)."""
+    import gc
+
+    from jixiao.checks import chinese, design
+
+    out = [design._TARGETS.clear, design._NAMES.clear, design._FMT.clear, design.norm.cache_clear]
+    for o in gc.get_objects():
+        if isinstance(o, design.NameCache):
+            out.append(o.clear)
+        elif isinstance(o, chinese.UnitTable):
+            out.append(o._classified.clear)
+        elif isinstance(o, design._RunCache):
+            out.append(o.key[2].clear)
+    return out
+
+
+def _cache_pass(mode: str) -> None:
+    """The program ``caches()`` runs under valgrind: a first pass (one-time
+    costs), then a measured pass between two ``os.getppid()`` calls."""
+    r, fs = setup(None)
+    for f in fs:
+        r.add(f)
+    clears = _cross_form_caches()
+    os.getppid()
+    if mode == "plain":
+        for f in fs:
+            r.add(f)
+    elif mode == "cleared":
+        for f in fs:
+            for c in clears:
+                c()
+            r.add(f)
+    else:  # "clearing": the clearing alone, subtracted
+        for f in fs:
+            for c in clears:
+                c()
+    os.getppid()
+
+
+def caches() -> None:
+    """Instructions per form with and without the caches that outlive a form."""
+    import tempfile
+
+    forms()
+    n = {}
+    for mode in ("plain", "cleared", "clearing"):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "cg.out"
+            subprocess.run(["valgrind", "--tool=callgrind", "--dump-before=getppid", f"--callgrind-out-file={out}",
+                            sys.executable, __file__, "_caches", mode], capture_output=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": "0"})
+            dumps = sorted(Path(tmp).glob("cg.out.*"), key=lambda p: int(p.suffix[1:]))
+            m = re.search(r"^(?:summary|totals): (\d+)", dumps[1].read_text(), re.M)
+            n[mode] = int(m.group(1)) / N_FORMS / 1e3 if m else 0.0
+    cleared = n["cleared"] - n["clearing"]
+    print(f"{'with the cross-form caches':34} {n['plain']:8.1f} k instructions/form")
+    print(f"{'emptied before each form':34} {cleared:8.1f} k instructions/form")
+    print(f"{'what the caches save':34} {cleared - n['plain']:8.1f} k instructions/form")
+
+
 def _instructions(*args: str) -> int:
     env = {**os.environ, "PYTHONHASHSEED": "0"}  # set and dict order, hence the counts, fixed
     p = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
@@ -230,5 +301,7 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["_segments"]:  # the program attribute() runs under valgrind
         sys.argv[1:2] = []
         _segments(sys.argv[1])
+    elif sys.argv[1:2] == ["_caches"]:  # the program caches() runs under valgrind
+        _cache_pass(sys.argv[2])
     else:
         main()

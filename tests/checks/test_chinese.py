@@ -211,3 +211,18 @@ def test_seed_completion_texts_are_rewrites(seed_path):
     assert len(shares) == 16 and min(shares) > 0.75
     codes = [containment(bigram_codes(f.goal.actual, sp), bigram_codes(f.goal.expected, sp)) for f in forms]
     assert min(codes) > 0.75  # JX801's threshold is 0.7
+
+
+def test_normalize_fast_path_is_exact():
+    """normalize() returns a text of "plain" characters as it is (spaces
+    removed): every such character must be unchanged by folding and by
+    str.lower, over the whole of Unicode."""
+    from jixiao.checks.chinese import _ANY_HALF, _HALF, _NEEDS_WORK
+
+    for cp in range(0x110000):
+        c = chr(cp)
+        if _NEEDS_WORK.match(c) is None:
+            assert c.lower() == c and _ANY_HALF.match(c) is None, hex(cp)
+    for text in ("聘用政府雇员 ３０人，ＩＰ 电话", "ΣΑΣ完成", "完成“七个片区”建设——100%", "İ号", "A级景区"):
+        s = "".join(text.split())
+        assert normalize(text) == s.translate(_HALF).lower()  # the slow path, spelled out

@@ -327,6 +327,7 @@ def fund_rows_sum(ctx: FormContext, s) -> Iterator[Hit] | None:
 def _fund_rows_sum_rest(ctx, s, f, rows, q):
     """The hits of :func:`fund_rows_sum` past its early returns (a generator: built
     only for the forms that get that far)."""
+    sources = None
     for col, label in _COLUMNS:
         total = getattr(f, col)
         if total is None:
@@ -340,10 +341,11 @@ def _fund_rows_sum_rest(ctx, s, f, rows, q):
                 seen = True
         if not seen or sub == total or q(sub) == q(total):
             continue
-        parts = " + ".join(f"{r.source} {fmt(v)}" for r, v in zip(rows, vals))
+        if sources is None:
+            sources = [r.source for r in rows]
+        parts = " + ".join([f"{src} {fmt(v)}" for src, v in zip(sources, vals)])
         yield Hit(f"funds.{col}", f"{label}：年度资金总额 {fmt(total)}，其中各项合计 {fmt(q(sub))}（{parts}）",
-                  {"column": col, "total": total, "sum": sub,
-                   "rows": {r.source: v for r, v in zip(rows, vals)}})
+                  {"column": col, "total": total, "sum": sub, "rows": dict(zip(sources, vals))})
 
 
 # --------------------------------------------------------------------------
@@ -451,7 +453,7 @@ def weights_sum(ctx: FormContext, s) -> Hit | None:
     Limits: skipped when a weight is missing or the form was not read completely.
     """
     f = ctx.form
-    if not f.complete or not f.indicators:
+    if not f.complete or not ctx.indicators:
         return
     total, _ = sums(ctx)
     if total is None:
@@ -463,7 +465,7 @@ def weights_sum(ctx: FormContext, s) -> Hit | None:
     if fw is not None and fw != ctx.rb.funds_weight and fw + total == (f.total_weight or _HUNDRED):
         return  # consistent with the form's own funds weight: JX112
     by_level: dict[str, Decimal] = {}
-    for ind in f.indicators:
+    for ind in ctx.indicators:
         by_level[ind.level1] = by_level.get(ind.level1, _ZERO) + (ind.weight or _ZERO)
     split = "，".join(f"{k} {fmt(v)}" for k, v in by_level.items())
     return Hit("indicators", f"指标分值合计 {fmt(total)}，应为 {short(want)}（{split}）",

@@ -57,6 +57,15 @@ _NEEDS_HALF = re.compile("[\uff01-\uff0b\uff0d-\uff5e㎡㎞㎏﹪\u200b\ufeff]+"
 _ANY_HALF = re.compile("[\uff01-\uff0b\uff0d-\uff5e㎡㎞㎏﹪\u200b\ufeff]")
 
 
+# Characters that neither fold to half-width nor change under ``str.lower``:
+# ASCII except A-Z, the CJK ideographs and punctuation, the full-width comma,
+# general punctuation (dashes, quotes, ellipsis) and the middle dot. A text
+# made only of these (most goal texts) is normalized once its spaces are
+# gone; any other character sends it through folding and lower-casing as
+# before (a superset: exactness does not depend on the list being complete).
+_NEEDS_WORK = re.compile("[^\x00-\x40\x5b-\x7f\u00b7\u2010-\u2027\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff0c]")
+
+
 def _half(m: re.Match[str]) -> str:
     return m.group().translate(_HALF)
 
@@ -74,6 +83,8 @@ def normalize(text: str) -> str:
     '聘用政府雇员30人，ip电话'
     """
     s = "".join(text.split())
+    if _NEEDS_WORK.search(s) is None:  # nothing to fold or lower-case
+        return s
     if _ANY_HALF.search(s) is not None:
         s = _NEEDS_HALF.sub(_half, s)
     return s.lower()

@@ -21,7 +21,7 @@ from ..model import Form
 from ..scoring import Rulebook, score_form
 from .base import REGISTRY, SEVERITY_RANK, Finding, Hit, iter_hits
 from .config import ReviewConfig
-from .context import FormContext
+from .context import FormContext, rows_of
 
 _WAN = {"万元": Decimal(1), "元": Decimal("0.0001"), "千元": Decimal("0.1"), "亿元": Decimal(10000)}
 
@@ -169,7 +169,9 @@ def _location(form: Form, fld: str) -> dict[str, Any]:
 class _Locator:
     """``_location`` for the findings of one form, on the form's own dicts
     (its ``locations`` and the ``__dict__`` of its source and locations):
-    nine findings a form read the same pydantic attributes otherwise."""
+    nine findings a form read the same pydantic attributes otherwise.
+    The runner calls ``find`` as a bound method (cheaper than ``__call__``
+    on an instance)."""
 
     __slots__ = ("locs", "src")
 
@@ -177,23 +179,30 @@ class _Locator:
         self.locs = locs
         self.src = src
 
-    def __call__(self, fld: str) -> dict[str, Any]:
+    def find(self, fld: str) -> dict[str, Any]:
         locs, src = self.locs, self.src
         loc = locs.get(fld) if fld else None
         if loc is None and fld:  # Form.location_of: walk up the path (cell, row, block)
             p = fld
-            while p:
+            while True:
+                cut = p.rfind(".")
+                b = p.rfind("[")
+                if b > cut:
+                    cut = b
+                if cut <= 0:
+                    break
+                p = p[:cut]
                 loc = locs.get(p)
                 if loc is not None:
                     break
-                cut = max(p.rfind("."), p.rfind("["))
-                p = p[:cut] if cut > 0 else ""
         if loc is None:
             return {"file": src["file"], "page": src["page"], "line": src["line"], "end_line": src["end_line"],
                     "sheet": None, "cell": None}
         ld = loc.__dict__
         return {"file": src["file"], "page": ld["page"], "line": ld["line"], "end_line": ld["end_line"],
                 "sheet": ld["sheet"], "cell": ld["cell"]}
+
+    __call__ = find
 
 
 class _FewerFullCollections:
@@ -268,8 +277,9 @@ class Reviewer:
     def add(self, form: Form) -> list[Finding]:
         index = self._n
         self._n += 1
-        sr = score_form(form, self.rb)
-        ctx = FormContext(form, sr, self.rb, self.config, index)
+        rows = rows_of(form.indicators)  # read once, for the engine and the checks
+        sr = score_form(form, self.rb, rows)
+        ctx = FormContext(form, sr, self.rb, self.config, index, rows)
         found: list[Finding] = []
         # The form's fields from its __dict__: a pydantic attribute read costs
         # about five dict look-ups (see scoring.engine._ROW).
@@ -285,7 +295,7 @@ class Reviewer:
                 for hit in (result,) if isinstance(result, Hit) else result:
                     code, name, severity, category, hint = info  # unpacked only for a finding
                     if where is None:
-                        where = _Locator(fd["locations"], src)
+                        where = _Locator(fd["locations"], src).find
                     found.append(Finding(code, name, severity, category, hit.message, hint, project, file, index,
                                          hit.field, where(hit.field), hit.evidence))
             except Exception as exc:  # a bug in one check must not stop the review

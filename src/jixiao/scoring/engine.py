@@ -17,6 +17,7 @@ Results are slotted dataclasses, not pydantic models: scoring is the hot path
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -459,8 +460,12 @@ def score_indicator(ind: Indicator, rb: Rulebook, index: int = 0) -> IndicatorSc
 # The form
 
 
-def score_form(form: Form, rb: Rulebook) -> ScoreResult:
-    """Recompute every score of ``form`` under ``rb`` and list the differences."""
+def score_form(form: Form, rb: Rulebook, indicators: Sequence[Any] | None = None) -> ScoreResult:
+    """Recompute every score of ``form`` under ``rb`` and list the differences.
+
+    ``indicators``: the form's rows read into objects with the same fields
+    (the review's :class:`~jixiao.checks.context.Row`), when the caller has
+    them: a plain attribute is cheaper to read than a model's."""
     funds: Funds = form.funds
     notes: list[str] = []
     diffs: list[Difference] = []
@@ -476,7 +481,7 @@ def score_form(form: Form, rb: Rulebook) -> ScoreResult:
     recomputed_scores: list[Decimal | None] = []
     total: Decimal | None = _ZERO
     missing_part = False
-    for i, ind in enumerate(form.indicators):
+    for i, ind in enumerate(form.indicators if indicators is None else indicators):
         d = score_indicator(ind, rb, i)
         details.append(d)
         rep, rec = d.reported, d.score

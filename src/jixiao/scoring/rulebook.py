@@ -67,6 +67,7 @@ class Rounding:
     mode: str
     exp: Decimal = field(init=False, repr=False, compare=False)
     rounding: str = field(init=False, repr=False, compare=False)
+    _zh: str | None = field(init=False, repr=False, compare=False, default=None)  # describe_zh(), once
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "exp", Decimal(1).scaleb(-self.places))
@@ -82,8 +83,13 @@ class Rounding:
         return value.quantize(self.exp, ROUND_CEILING)
 
     def describe_zh(self) -> str:
-        how = {"half_up": "四舍五入", "down": "截位", "half_even": "四舍六入五成双"}[self.mode]
-        return f"{how}保留{self.places}位小数"
+        """The rule in Chinese, for messages (made once: messages of every form quote it)."""
+        zh = self._zh
+        if zh is None:
+            how = {"half_up": "四舍五入", "down": "截位", "half_even": "四舍六入五成双"}[self.mode]
+            zh = f"{how}保留{self.places}位小数"
+            object.__setattr__(self, "_zh", zh)
+        return zh
 
 
 @dataclass(frozen=True, slots=True)

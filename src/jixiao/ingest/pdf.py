@@ -62,14 +62,23 @@ Refused with a typed error: a PDF with no text layer at all
 (:class:`NeedsOCRError`, a scan), one that cannot be opened without a
 password (:class:`EncryptedFileError`), and a damaged one
 (:class:`CorruptFileError`).
+
+**Pages in parallel.** Everything up to a page's tables is read from the
+page alone (:func:`page_tables`); a large PDF's pages are read so by worker
+processes (:mod:`.pdfpool`), the joining into grids stays here, in page
+order, and each grid's forms are read as soon as it is complete. The result
+and the errors are those of one process.
 """
 
 from __future__ import annotations
 
 import bisect
+import gc
 import re
-from operator import itemgetter
-from collections.abc import Iterator
+import threading
+from operator import itemgetter, sub
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..model import Form, Location, ReadWarning
@@ -78,6 +87,7 @@ from .errors import (
 )
 from .grid import Cell, Grid
 from .gridform import forms_from_grids
+from . import pdfpool
 from .pdfium import FULL_WIDTH_PUNCT, Char, Document, HSeg, PageContent, PdfOpenError, VSeg
 from .textutil import join_wrapped
 
@@ -105,6 +115,13 @@ _TITLE_LINE = re.compile(r"自评表|\d{4}\s*年度")
 
 X0, TOP, X1, BOTTOM = 1, 2, 3, 4
 _by_x0 = itemgetter(X0)
+_by_x1 = itemgetter(X1)
+_by_text = itemgetter(0)
+
+
+def _mid2(c: Char) -> float:
+    """Twice the vertical middle (the sort key of lines)."""
+    return c[TOP] + c[BOTTOM]
 _by_start = itemgetter(1)
 
 
@@ -132,21 +149,17 @@ def _line_text(chars: list[Char]) -> str:
     if not chars:
         return ""
     chars = sorted(chars, key=_by_x0)
-    widest = 0.0
-    prev_x1 = chars[0][X1]
-    for ch in chars:
-        if ch[X0] - prev_x1 > widest:
-            widest = ch[X0] - prev_x1
-        prev_x1 = ch[X1]
+    # the widest gap between neighbours (and the first character's own width, negated)
+    widest = max(0.0, chars[0][X0] - chars[0][X1], *map(sub, map(_by_x0, chars[1:]), map(_by_x1, chars)))
     if widest <= 0.3:  # no gap can be a space (the least wide one, below)
-        return "".join([c[0] for c in chars])
+        return "".join(map(_by_text, chars))
     # The line's type size: the median character height. A glyph's own box can be
     # flat (一, —: PDFium's boxes follow the outline), and a gap measured against
     # it would put a space inside a word (进 一步).
     heights = sorted([c[BOTTOM] - c[TOP] for c in chars])
     wide = 0.3 * max(heights[len(heights) // 2], 1.0)
     if widest <= wide:
-        return "".join([c[0] for c in chars])  # no gap wide enough for a space
+        return "".join(map(_by_text, chars))  # no gap wide enough for a space
     parts: list[str] = []
     prev_x1 = 0.0
     spaced = True  # the text so far is empty or ends with a space
@@ -165,7 +178,8 @@ def _line_text(chars: list[Char]) -> str:
 def _lines(chars: list[Char]) -> list[list[Char]]:
     """Characters grouped into printed lines (by their vertical middle), top to bottom."""
     lines: list[tuple[float, list[Char]]] = []
-    for ch in sorted(chars, key=lambda c: (c[TOP] + c[BOTTOM], c[X0])):
+    # by (middle, x0): two stable sorts, the cheaper keys
+    for ch in sorted(sorted(chars, key=_by_x0), key=_mid2):
         mid = (ch[TOP] + ch[BOTTOM]) / 2
         half = max((ch[BOTTOM] - ch[TOP]) / 2, 1.0)
         if lines and abs(mid - lines[-1][0]) <= half:
@@ -203,21 +217,28 @@ def _join(segs: list[tuple[float, float, float]]) -> list[tuple[float, float, fl
     """Collinear pieces (positions within EDGE_TOL of each other) joined where
     they touch or overlap: ``(position, start, end)``."""
     out: list[tuple[float, float, float]] = []
+    add = out.append
     segs = sorted(segs)
+    n = len(segs)
     i = 0
-    while i < len(segs):
+    while i < n:
         j = i + 1
-        while j < len(segs) and segs[j][0] - segs[j - 1][0] <= EDGE_TOL:
+        prev = segs[i][0]
+        while j < n and segs[j][0] - prev <= EDGE_TOL:
+            prev = segs[j][0]
             j += 1
         group = segs[i:j]
-        pos = sum(g[0] for g in group) / len(group)
-        run: list[list[float]] = []
-        for _, a, b in sorted(group, key=_by_start):
-            if run and a <= run[-1][1] + JOIN_TOL:
-                run[-1][1] = max(run[-1][1], b)
+        pos = sum([g[0] for g in group]) / (j - i)
+        group.sort(key=_by_start)
+        _, lo, hi = group[0]
+        for _, a, b in group:
+            if a <= hi + JOIN_TOL:
+                if b > hi:
+                    hi = b
             else:
-                run.append([a, b])
-        out.extend((pos, a, b) for a, b in run)
+                add((pos, lo, hi))
+                lo, hi = a, b
+        add((pos, lo, hi))
         i = j
     return out
 
@@ -577,13 +598,15 @@ def _split_at_forms(t: _Table, ys: list[float], cells: list[tuple[int, int, int,
     return out
 
 
-def _tables(page: PageContent, band: _Band, grid_xs: list[float] | None = None) -> list[_Table]:
+def _tables(page: PageContent, band: _Band, grid_xs: list[float] | None = None) -> tuple[list[_Table], bool]:
     """The tables on a page (top to bottom), from its rules; ``grid_xs``: the
-    column boundaries of the grid in progress, if any."""
+    column boundaries of the grid in progress, if any. Also whether they can
+    depend on ``grid_xs`` (a lone row or a stack of two rules on the page: the
+    rest of the grid in progress); when not, the page is read alone."""
     hs = [h for h in _join(page.hsegs) if h[2] - h[1] > JOIN_TOL]
     vs = [v for v in _join(page.vsegs) if v[2] - v[1] > JOIN_TOL]
     if not hs and not vs:
-        return []
+        return [], False
     n_h = len(hs)
     parent = list(range(n_h + len(vs)))
 
@@ -633,6 +656,7 @@ def _tables(page: PageContent, band: _Band, grid_xs: list[float] | None = None) 
             tables.append(t)
             top = min(top, t.bbox[1])
     stacks = _rule_stacks(lone)
+    uses_grid = bool(lone_v) or any(len({round(s[0]) for s in stack}) < 3 for stack in stacks)
     for stack in stacks:
         if any(_overlaps(t.bbox, stack) for t in tables):
             continue
@@ -653,7 +677,7 @@ def _tables(page: PageContent, band: _Band, grid_xs: list[float] | None = None) 
                 if xs is not None and t.has_form_header:
                     continue
                 tables.append(t)
-    return sorted(tables, key=lambda t: (t.bbox[1], t.bbox[0]))
+    return sorted(tables, key=lambda t: (t.bbox[1], t.bbox[0])), uses_grid
 
 
 def _lone_row(page_no: int, vs: list[VSeg], grid_xs: list[float] | None, band: _Band, *,
@@ -844,6 +868,44 @@ class _GridBuilder:
         return Grid(rows, file=self.file, format="pdf", name=self.name, dense=True)
 
 
+class _PageTables:
+    """What one page gives the grids, read from the page alone: its tables (top
+    to bottom), the printed lines above each table (from the bottom of the
+    table before it, or the page's top) and those under its last one. When the
+    tables can depend on the grid in progress (:func:`_tables`) the page is
+    kept, to be read again with that grid's columns."""
+
+    __slots__ = ("number", "has_text", "tables", "above", "below", "page")
+
+    def __init__(self, page: PageContent, grid_xs: list[float] | None) -> None:
+        self.number = page.number
+        self.has_text = page.has_text
+        self.tables: list[_Table] = []
+        self.above: list[list[list[Char]]] = []
+        self.below: list[list[Char]] | None = None
+        self.page: PageContent | None = None
+        if not self.has_text:
+            return
+        band = _Band(page.chars)
+        self.tables, uses_grid = _tables(page, band, grid_xs)
+        if uses_grid and not grid_xs:
+            self.page = page
+        floor = 0.0  # the bottom of the previous table on this page
+        for t in self.tables:
+            self.above.append(_lines([c for c in band.between(floor, t.bbox[1] - 1e-6) if c[0].strip()]))
+            floor = t.bbox[3]
+        if self.tables:
+            # text under the page's last table: the title of a form whose table
+            # begins on the next page (read only if a form does begin there)
+            self.below = _lines([c for c in band.between(floor, page.height + 1) if c[0].strip()])
+
+
+def page_tables(page: PageContent) -> _PageTables:
+    """The page read alone (:class:`_PageTables`): what the worker processes
+    of :mod:`.pdfpool` compute."""
+    return _PageTables(page, None)
+
+
 def _open(path: Path) -> Document:
     try:
         return Document(path)
@@ -853,62 +915,121 @@ def _open(path: Path) -> Document:
         raise CorruptFileError(path, f"PDF 文件已损坏，无法打开（{exc}）") from None
 
 
-def pdf_to_grids(path: str | Path) -> tuple[list[Grid], list[int]]:
-    """The grids of a PDF's forms (see the module docstring), and the pages
-    that have no text layer."""
-    p = Path(path)
+def _page_results(p: Path, doc: Document, workers: int | None) -> Generator[_PageTables, None, None]:
+    """Every page read alone, in page order: in worker processes for a large
+    PDF (:mod:`.pdfpool`; ``doc`` is closed first), else here."""
+    n = pdfpool.worker_count(doc.n_pages, workers)
+    if n > 1:
+        doc.close()
+        return pdfpool.map_pages(p, doc.n_pages, n, page_tables)
+    return (page_tables(page) for page in doc.pages())
+
+
+def _grids(p: Path, pages_without_text: list[int], workers: int | None = None) -> Iterator[Grid]:
+    """The grids of a PDF's forms, each yielded once complete (see the module
+    docstring); the pages without a text layer are added to
+    ``pages_without_text``. A PDF with no text at all is a
+    :class:`NeedsOCRError` once every page is read."""
+    for b in _builders(p, pages_without_text, workers):
+        yield b.grid()
+
+
+def _builders(p: Path, pages_without_text: list[int], workers: int | None) -> Iterator[_GridBuilder]:
+    """The page results joined into grids (see the module docstring): each
+    grid's builder once no later page can add to it."""
     if p.stat().st_size == 0:
         raise EmptyFileError(p, "文件是空的（0 字节）")
-    builders: list[_GridBuilder] = []
-    pages_without_text: list[int] = []
-    tail: tuple[int, _Band, float, float] | None = None  # the last page: its characters, last table's bottom, height
+    builders: list[_GridBuilder] = []  # the grid in progress, last
+    n_grids = 0
+    tail: tuple[int, list[list[Char]]] | None = None  # the last page's number and lines under its last table
     doc = _open(p)
+    n_pages = doc.n_pages
+    results: Generator[_PageTables, None, None] | None = None
     try:
-        n_pages = doc.n_pages
-        for page in doc.pages():
-            if not page.has_text:
-                pages_without_text.append(page.number)
+        results = _page_results(p, doc, workers)
+        for got in results:
+            if not got.has_text:
+                pages_without_text.append(got.number)
                 continue
-            floor = 0.0  # the bottom of the previous table on this page
-            band = _Band(page.chars)
-            tables = _tables(page, band, builders[-1].xs if builders else None)
-            for i, t in enumerate(tables):
+            grid_xs = builders[-1].xs if builders else None
+            if got.page is not None and grid_xs:  # maybe the rest of the grid in progress: read again
+                got = _PageTables(got.page, grid_xs)
+            for i, t in enumerate(got.tables):
                 if builders:
                     t.remap(builders[-1].columns(t))
                 continued = bool(builders) and not (
                     t.has_form_header and not (i == 0 and builders[-1].repeated_rows(t)))
                 if not continued:  # text above a continued table is a running head: not read
                     t.remap(list(range(len(t.xs))))  # back to its own columns: it starts a grid
-                    above = [c for c in band.between(floor, t.bbox[1] - 1e-6) if c[0].strip()]
-                    builders.append(_GridBuilder(str(p), f"p{page.number}.table{len(builders) + 1}"))
+                    n_grids += 1
+                    builders.append(_GridBuilder(str(p), f"p{got.number}.table{n_grids}"))
                     builders[-1].columns(t)
-                    if i == 0 and tail and tail[0] == page.number - 1:
+                    if i == 0 and tail and tail[0] == got.number - 1:
                         # the title left alone at the foot of the page before
-                        below = [c for c in tail[1].between(tail[2], tail[3] + 1) if c[0].strip()]
-                        builders[-1].add_lines(tail[0], _lines(below), t.n_cols)
-                    builders[-1].add_lines(page.number, _lines(above), t.n_cols)
+                        builders[-1].add_lines(tail[0], tail[1], t.n_cols)
+                    builders[-1].add_lines(got.number, got.above[i], t.n_cols)
                 builders[-1].add_table(t, continued=continued, first_on_page=i == 0)
-                floor = t.bbox[3]
-            # text under the page's last table: the title of a form whose table
-            # begins on the next page (read only if a form does begin there)
-            tail = (page.number, band, floor, page.height) if tables else None
+            tail = (got.number, got.below) if got.below is not None else None
+            if len(builders) > 1:  # the grids started before the last one are complete
+                yield from builders[:-1]
+                del builders[:-1]
     except ReadError:
         raise
+    except pdfpool.WorkerCrash:
+        raise CorruptFileError(p, "PDF 文件无法读取：读取页面的子进程意外退出（文件可能已损坏）") from None
     except Exception as exc:  # damaged content streams
-        raise CorruptFileError(p, f"PDF 文件已损坏，无法读取（{type(exc).__name__}: {exc}）") from None
+        name = getattr(exc, "remote_type", type(exc).__name__)
+        raise CorruptFileError(p, f"PDF 文件已损坏，无法读取（{name}: {exc}）") from None
     finally:
+        if results is not None:
+            results.close()  # the worker processes end
         doc.close()
     if n_pages and len(pages_without_text) == n_pages:
         raise NeedsOCRError(p, "PDF 没有文字层（扫描件或图片），需要先做文字识别（OCR）才能读取")
-    return [b.grid() for b in builders], pages_without_text
+    yield from builders
 
 
-def read_pdf(path: str | Path) -> Iterator[Form]:
-    """Read the forms in the tables of a PDF with a text layer."""
-    p = Path(path)
-    grids, no_text = pdf_to_grids(p)
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while a PDF is read. Reading builds
+    many containers that live on (cells, grids, forms): the collector ran some
+    300 times on the benchmark PDF, its full passes walking all the process
+    holds, about a fifth of the reading time. Reference counting frees
+    nearly all the garbage anyway; the few cycles wait until the end of the
+    read. Only when the process runs no other thread (the collector's switch
+    is the process's)."""
+    pause = gc.isenabled() and threading.active_count() == 1
+    if pause:
+        gc.disable()
     try:
-        forms = forms_from_grids(p, grids, "PDF 文件")
+        yield
+    finally:
+        if pause:
+            gc.enable()
+
+
+def pdf_to_grids(path: str | Path, *, workers: int | None = None) -> tuple[list[Grid], list[int]]:
+    """The grids of a PDF's forms (see the module docstring), and the pages
+    that have no text layer. ``workers``: see :func:`read_pdf`."""
+    no_text: list[int] = []
+    with _gc_paused():
+        grids = list(_grids(Path(path), no_text, workers))
+    return grids, no_text
+
+
+def read_pdf(path: str | Path, *, workers: int | None = None) -> Iterator[Form]:
+    """Read the forms in the tables of a PDF with a text layer.
+
+    A PDF of many pages is read by several processes (:mod:`.pdfpool`), with
+    the same result; ``workers`` caps their number (1: in this process only;
+    None: the ``JIXIAO_PDF_WORKERS`` environment variable, else one per CPU)."""
+    p = Path(path)
+    no_text: list[int] = []
+    try:
+        # the forms of each grid are read as soon as the grid is complete,
+        # while the worker processes read the pages after it
+        with _gc_paused():
+            forms = forms_from_grids(p, _grids(p, no_text, workers), "PDF 文件")
     except NoFormFoundError:
         if no_text:  # the form may be on the scanned pages
             pages = "、".join(map(str, no_text[:10])) + ("等" if len(no_text) > 10 else "")

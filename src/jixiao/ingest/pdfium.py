@@ -90,10 +90,11 @@ def _raw():
 
 
 class _Objects:
-    """The page-object functions with ``void *`` handles: PDFium's own
-    functions at their addresses, declared anew so that an object comes back
-    as a plain integer (comparable, hashable, no ctypes pointer object made per
-    call) and goes in as one. pypdfium2's declarations are left as they are."""
+    """PDFium's own functions at their addresses, declared anew (pypdfium2's
+    declarations are left as they are): with ``void *`` handles, so that an
+    object comes back as a plain integer (comparable, hashable, no ctypes
+    pointer object made per call) and goes in as one; and, for the calls made
+    per character or per drawn object, without argument types at all."""
 
     def __init__(self, raw) -> None:
         vp, c_int, c_float, c_ulong = ctypes.c_void_p, ctypes.c_int, ctypes.c_float, ctypes.c_ulong
@@ -105,20 +106,40 @@ class _Objects:
             f.restype, f.argtypes = restype, argtypes
             return f
 
-        self.page_object = fn("FPDFPage_GetObject", vp, raw.FPDF_PAGE, c_int)
-        self.text_object = fn("FPDFText_GetTextObject", vp, raw.FPDF_TEXTPAGE, c_int)
-        self.type = fn("FPDFPageObj_GetType", c_int, vp)
         self.bounds = fn("FPDFPageObj_GetBounds", c_int, vp, pf, pf, pf, pf)
         self.matrix = fn("FPDFPageObj_GetMatrix", c_int, vp, ctypes.POINTER(raw.FS_MATRIX))
         self.text = fn("FPDFTextObj_GetText", c_ulong, vp, raw.FPDF_TEXTPAGE, vp, c_ulong)
         self.form_count = fn("FPDFFormObj_CountObjects", c_int, vp)
-        self.form_object = fn("FPDFFormObj_GetObject", vp, vp, c_ulong)
-        self.draw_mode = fn("FPDFPath_GetDrawMode", c_int, vp, ctypes.POINTER(c_int), ctypes.POINTER(c_int))
-        self.count_segments = fn("FPDFPath_CountSegments", c_int, vp)
         self.segment = fn("FPDFPath_GetPathSegment", vp, vp, c_int)
         self.point = fn("FPDFPathSegment_GetPoint", c_int, vp, pf, pf)
         self.segment_type = fn("FPDFPathSegment_GetType", c_int, vp)
         self.segment_close = fn("FPDFPathSegment_GetClose", c_int, vp)
+
+        # The calls made per character, without argument types: ctypes then
+        # converts nothing (the text page goes in as the pointer it is, an index
+        # as a C int, the box as ``byref``), about half the cost of a call.
+        def bare(name: str, restype):
+            f = type(getattr(raw, name))(ctypes.cast(getattr(raw, name), vp).value)
+            f.restype = restype
+            return f
+
+        self.loose_box = bare("FPDFText_GetLooseCharBox", c_int)
+        self.font_size = bare("FPDFText_GetFontSize", ctypes.c_double)
+        self.is_generated = bare("FPDFText_IsGenerated", c_int)
+        self.char_object = bare("FPDFText_GetTextObject", vp)
+        # and per drawn object: the object comes back as a handle (``_Handle``,
+        # not converted to an integer) that goes in again as the pointer it is
+        self.page_handle = bare("FPDFPage_GetObject", _Handle)
+        self.form_handle = fn("FPDFFormObj_GetObject", _Handle, vp, c_ulong)  # an unsigned long index
+        self.handle_type = bare("FPDFPageObj_GetType", c_int)
+        self.handle_bounds = bare("FPDFPageObj_GetBounds", c_int)
+        self.handle_draw_mode = bare("FPDFPath_GetDrawMode", c_int)
+        self.handle_segments = bare("FPDFPath_CountSegments", c_int)
+
+
+class _Handle(ctypes.c_void_p):
+    """A page object as a function returns it: a subclass of ``c_void_p`` is
+    not converted to an integer (``.value`` is the address)."""
 
 
 _objects: _Objects | None = None
@@ -256,9 +277,11 @@ class Document:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def pages(self) -> Iterator[PageContent]:
+    def pages(self, start: int = 0, stop: int | None = None) -> Iterator[PageContent]:
+        """The pages ``start`` (0-based) up to ``stop`` (excluded; the last page
+        when None), in order."""
         _install_box_font()
-        for i in range(self.n_pages):
+        for i in range(start, self.n_pages if stop is None else min(stop, self.n_pages)):
             yield self._page(i)
 
     # --- one page -------------------------------------------------------------
@@ -286,16 +309,15 @@ class Document:
             self._box = box
             api = self.api
             count = raw.FPDFPage_CountObjects(page)
-            objs = [api.page_object(page, j) for j in range(count)]
-            kinds = [api.type(o) for o in objs]
+            objs = [api.page_handle(page, j) for j in range(count)]
+            kinds = list(map(api.handle_type, objs))
+            self._objs, self._kinds, self._texts = objs, kinds, None
             if n:
-                # the page's text objects in content order, for the space glyphs (``_space_glyph_after``)
-                self._texts = [o for o, t in zip(objs, kinds) if t == raw.FPDF_PAGEOBJ_TEXT]
-                self._text_order = {o: j for j, o in enumerate(self._texts)}
                 out.chars = self._chars(tp, n, to_view, rot, box)
             self._segments(objs, kinds, to_view, out)
             return out
         finally:
+            self._objs = self._kinds = self._texts = None  # the page's objects go with it
             if tp:
                 raw.FPDFText_ClosePage(tp)
             raw.FPDF_ClosePage(page)
@@ -326,47 +348,44 @@ class Document:
             text = "".join(chr(raw.FPDFText_GetUnicode(tp, k) or 0xFFFD) for k in range(n))
         rect = raw.FS_RECTF()
         pr = ctypes.byref(rect)
-        loose = raw.FPDFText_GetLooseCharBox
-        size = raw.FPDFText_GetFontSize
-        generated = raw.FPDFText_IsGenerated
+        api = self.api
+        loose, size, generated = api.loose_box, api.font_size, api.is_generated
         # the characters to read: not the spaces and line breaks PDFium makes up
         # (a space the PDF prints is kept)
         spaces = _SPACES
         shown = [k for k, t in enumerate(text) if t not in spaces or (t == " " and not generated(tp, k))]
-        is_shown = bytearray(n)
-        for k in shown:
-            is_shown[k] = 1
         out: list[Char] = []
         add = out.append
         upright = rot == 0  # the common case, without a call per corner
         x0b, y1b = box[0], box[3]
         last = -1  # index of the last character kept
+        last_i = 0  # its place in ``shown``
         # The font size is its text object's: a character whose box has the same
         # top and bottom as the one before (same baseline, ascent and descent)
         # is of the same size, which is not asked again.
         last_top = last_bottom = None
         sz = 0.0
-        for k in shown:
+        for i, k in enumerate(shown):
             if not loose(tp, k, pr):
                 continue
-            left, top, right, bottom = rect.left, rect.top, rect.right, rect.bottom
+            top, bottom = rect.top, rect.bottom
             if top != last_top or bottom != last_bottom:
                 sz = size(tp, k)
                 last_top, last_bottom = top, bottom
             t = text[k]
             if upright:
-                ch = (t, left - x0b, y1b - top, right - x0b, y1b - bottom, sz)
+                ch = (t, rect.left - x0b, y1b - top, rect.right - x0b, y1b - bottom, sz)
             else:
-                ax, ay = to_view(left, top)
-                bx, by = to_view(right, bottom)
+                ax, ay = to_view(rect.left, top)
+                bx, by = to_view(rect.right, bottom)
                 if ax > bx:
                     ax, bx = bx, ax
                 if ay > by:
                     ay, by = by, ay
                 ch = (t, ax, ay, bx, by, sz)
-            # PDFium put a space or a line break of its own after ``last``
-            made_up = last >= 0 and k - last > 1 and not all(is_shown[last + 1:k])
-            if made_up and t != " " and out[-1][0] != " ":
+            # PDFium put a space or a line break of its own after ``last``: some
+            # character between them is not shown
+            if k - last != i - last_i and last >= 0 and t != " " and out[-1][0] != " ":
                 # PDFium drops the spaces a PDF prints and makes up its own where it sees
                 # a gap (LibreOffice's autospace between Chinese and digits too: 30人).
                 # Its space is kept where the PDF printed a space glyph as an object of
@@ -383,7 +402,7 @@ class Document:
                 if keep:
                     add((" ", prev[3], prev[2], prev[3] + 0.01, prev[4], prev[5]))
             add(ch)
-            last = k
+            last, last_i = k, i
         return out
 
     def _space_glyph_after(self, tp, k: int, k_next: int) -> bool:
@@ -393,12 +412,16 @@ class Document:
         kept (a visible one): when the object after ``k``'s is its own, that
         object shows text and the answer is no, without reading it."""
         api = self.api
-        obj = api.text_object(tp, k)
+        if self._texts is None:  # the page's text objects in content order, once a page asks
+            text_kind = self.raw.FPDF_PAGEOBJ_TEXT
+            self._texts = [o.value for o, t in zip(self._objs, self._kinds) if t == text_kind]
+            self._text_order = {o: j for j, o in enumerate(self._texts)}
+        obj = api.char_object(tp, k)
         j = self._text_order.get(obj) if obj else None
         if j is None or j + 1 >= len(self._texts):
             return False
         nxt = self._texts[j + 1]
-        if api.text_object(tp, k_next) == nxt:
+        if api.char_object(tp, k_next) == nxt:
             return False
         size = api.text(nxt, tp, None, 0)
         buf = (ctypes.c_ushort * max(size // 2, 1))()
@@ -426,7 +449,7 @@ class Document:
         fl = [ctypes.c_float() for _ in range(4)]
         refs = [ctypes.byref(f) for f in fl]
         f0, f1, f2, f3 = fl
-        bounds = api.bounds
+        bounds, draw_mode, count_segments = api.handle_bounds, api.handle_draw_mode, api.handle_segments
         fill = ctypes.c_int()
         stroke = ctypes.c_int()
         fill_ref, stroke_ref = ctypes.byref(fill), ctypes.byref(stroke)
@@ -460,8 +483,8 @@ class Document:
                     m = raw.FS_MATRIX()
                     api.matrix(obj, ctypes.byref(m))
                     inner = (m.a, m.b, m.c, m.d, m.e, m.f)
-                    kids = [api.form_object(obj, j) for j in range(api.form_count(obj))]
-                    walk(kids, [api.type(o) for o in kids], _compose(inner, matrix) if matrix else inner)
+                    kids = [api.form_handle(obj, j) for j in range(api.form_count(obj))]
+                    walk(kids, list(map(api.handle_type, kids)), _compose(inner, matrix) if matrix else inner)
                     continue
                 if typ != PATH:
                     continue
@@ -473,10 +496,10 @@ class Document:
                 if x1 - x0 <= THIN or y1 - y0 <= THIN:
                     add_box(x0, y0, x1, y1, False)  # a line, or a thin filled rectangle
                     continue
-                api.draw_mode(obj, fill_ref, stroke_ref)
+                draw_mode(obj, fill_ref, stroke_ref)
                 if not stroke.value:
                     continue  # a shaded area, not a border
-                n_seg = api.count_segments(obj)
+                n_seg = count_segments(obj)
                 if 4 <= n_seg <= 5:
                     add_box(x0, y0, x1, y1, True)  # a rectangle (``re``, or four sides)
                 else:

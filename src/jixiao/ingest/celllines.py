@@ -15,6 +15,12 @@ included. A row whose 分值/得分 cells are not numbers is not guessed: it is
 skipped with a JX007 warning and reading resumes at the next level label. The
 rebuilt grid is dense and goes through the same reading as every other table.
 
+A doc site's page markers (``1、`` before the form, then ``2、`` … opening a
+paragraph) are removed (JX002); the cells on either side of a page break, and
+the last cell of a copy that ends inside its table, may be cut in two: no value
+is read from them (the row is skipped with JX007, a funds row's figures with
+JX005). A copy in traditional characters is converted cell by cell (JX012).
+
 Each cell's location is its line range in the file.
 """
 
@@ -30,6 +36,7 @@ from ..model.framework import LEVEL2_BY_LEVEL1
 from .decode import SAMPLE_BYTES, detect_encoding
 from .errors import NoFormFoundError
 from .grid import Cell, Grid
+from .normalize import looks_traditional, strip_pinyin_pairs, to_simplified
 from .gridform import (
     _BOTTOM_NOTE_LABELS, _CHECKBOX_LABELS, _HEAD_LABELS, _is_fund_total, _level_label, funds_key, grid_to_forms,
     indicator_key,
@@ -49,10 +56,14 @@ class _Para:
     text: str  # "" for an empty cell
     line: int
     end_line: int
+    broken: bool = False  # a doc site's page break fell here: the cell may be cut in two
 
     @property
     def bare(self) -> str:
         return _WS_RE.sub("", self.text)
+
+
+_PAGE_MARK_RE = re.compile(r"^(\d{1,2})、")
 
 
 def _paragraphs(text: str) -> list[_Para]:
@@ -72,10 +83,44 @@ def _paragraphs(text: str) -> list[_Para]:
         elif not ln.strip():
             flush()
             out.append(_Para("", no, no))
+        elif (m := _PAGE_MARK_RE.match(ln)) and ln[m.end():] and not ln[m.end():].strip():
+            # a doc site's page marker on an empty cell (a line of spaces): the marker, then the cell
+            flush()
+            out.append(_Para(ln.strip(), no, no))
+            out.append(_Para("", no, no))
         else:
             run.append((no, ln))
     flush()
     return out
+
+
+def _page_breaks(paras: list[_Para]) -> tuple[list[_Para], list[ReadWarning]]:
+    """A doc site's page markers (``1、`` before the form, then ``2、`` ``3、`` … in
+    order, each opening a paragraph): removed (JX002). A page is cut at any
+    character, so the cell before the marker and the one it opens may be the two
+    halves of one cell: both are marked broken and no value is read from them
+    A marker alone in its paragraph broke the page between two cells: the
+    paragraph is dropped (it is no empty cell) and nothing is cut."""
+    notes: list[ReadWarning] = []
+    out: list[_Para] = []
+    expect, seen_name = 1, False
+    for c in paras:
+        m = _PAGE_MARK_RE.match(c.text)
+        if m and int(m.group(1)) == expect and (expect > 1 or not seen_name):
+            c.text = c.text[m.end():].strip()
+            notes.append(ReadWarning(code="JX002", line=c.line, message=f"第{c.line}行：文档网站的分页标记“{expect}、”已删除"
+                                     + ("（分页处的单元格可能被切成两段，不从中读取数值）" if c.text and expect > 1 else "")))
+            expect += 1
+            if not c.text:
+                continue
+            if expect > 2:
+                c.broken = True
+                prev = next((x for x in reversed(out) if x.text), None)
+                if prev is not None:
+                    prev.broken = True
+        seen_name = seen_name or c.bare.startswith("项目名称")
+        out.append(c)
+    return out, notes
 
 
 def looks_like_cell_lines(text: str) -> bool:
@@ -86,7 +131,10 @@ def looks_like_cell_lines(text: str) -> bool:
     if len(filled) < 20:
         return False
     spaced = sum(1 for i in filled if i + 1 < len(lines) and not lines[i + 1].strip("\r"))
-    alone = {w for w in (_WS_RE.sub("", ln) for ln in lines) if w in _HEADER_WORDS}
+    words = [_WS_RE.sub("", ln) for ln in lines]
+    if looks_traditional(words[:400]):  # 項目名稱 is 项目名称
+        words = [to_simplified(strip_pinyin_pairs(w)[0])[0] for w in words]
+    alone = {w for w in words if w in _HEADER_WORDS}
     return spaced * 10 >= len(filled) * 6 and len(alone) >= 4
 
 
@@ -112,7 +160,7 @@ class _Builder:
                 out.append(Cell(c, r, col, location=Location()))
             else:
                 out.append(Cell(c.text, r, col, location=Location(
-                    line=c.line, end_line=c.end_line if c.end_line != c.line else None)))
+                    line=c.line, end_line=c.end_line if c.end_line != c.line else None), cut=c.broken))
         self.rows.append(out)
 
     def peek(self, k: int = 0) -> _Para | None:
@@ -221,9 +269,12 @@ class _Builder:
             else:
                 label_parts.append(c)
                 self.i += 1
-        label = "".join(x.text for x in label_parts) or "项目资金"
+        label: _Para | str = _Para("".join(x.text for x in label_parts), label_parts[0].line,
+                                   label_parts[-1].end_line) if label_parts else "项目资金"
         self.row([(0, label)] + [(k + 1, t) for k, (t, _) in enumerate(keys)])
         n = len(keys)
+        # a header cell cut by a page break: the columns are unsure, so are the figures
+        header_cut = next((c for c in label_parts + [c for _, c in keys] if c.broken), None)
         while self.i < len(p):
             c = p[self.i]
             if not c.text:
@@ -237,6 +288,14 @@ class _Builder:
                     and not p[self.i].bare.startswith(("年度总体目标", "预期目标") + _IND_START):
                 vals.append(p[self.i])
                 self.i += 1
+            broken = header_cut or next((v for v in vals if v.broken), None)
+            if broken is not None:
+                # a page break may have cut a cell in two: every cell after it may have moved
+                self.warn("JX005", f"资金行“{c.text.strip()}”的单元格在复制中断处（文本结束或分页）可能被切断，数字未读取："
+                          + " | ".join(v.text for v in vals if v.text)[:60], broken)
+                self.incomplete = True
+                self.row([(0, c)])
+                continue
             extra = [v for v in vals[n:] if v.text]
             for v in extra:
                 self.warn("JX005", f"资金行“{c.text.strip()}”多出的“{v.text[:20]}”无法对应到表头的列，未读取", v)
@@ -254,7 +313,8 @@ class _Builder:
             return
         head = [p[j]]
         k = self.next_filled(j + 1)
-        while k is not None and p[k].bare in ("预期目标", "实际完成情况", "年初设定目标") and len(head) < 3:
+        while k is not None and p[k].bare in ("预期目标", "实际完成情况", "年初设定目标", "年度总体目标完成情况综述",
+                                               "年度总体目标完成情况", "全年实际完成情况") and len(head) < 3:
             head.append(p[k])
             k = self.next_filled(k + 1)
         self.row([(c, x) for c, x in enumerate(head)])
@@ -267,7 +327,8 @@ class _Builder:
         if len(head) == 3 and len(body) == 2:
             self.row([(1, body[0]), (2, body[1])])
         elif body:
-            self.row([(1, body[0])] + ([(2, "".join(b.text for b in body[1:]))] if len(body) > 1 else []))
+            rest = _Para("".join(b.text for b in body[1:]), body[1].line, body[-1].end_line) if len(body) > 1 else None
+            self.row([(1, body[0])] + ([(2, rest)] if rest is not None else []))
             if len(body) > 2:
                 self.warn("JX006", f"总体目标有{len(body)}段文字，第一段按预期目标、其余按实际完成情况读取，请核对",
                           body[0], "goal")
@@ -341,6 +402,17 @@ class _Builder:
                             j2, lambda t: (lab := _level_label(t)) is not None and lab[0] == "level2"):
                         self.i = j2
             vals = p[self.i:self.i + n]
+            if any(v.broken for v in vals):
+                bad = next(v for v in vals if v.broken)
+                self.warn("JX007", "这一行有单元格在复制中断处（文本结束或分页）可能被切断，未读取："
+                          + " | ".join(v.text for v in vals if v.text)[:80], bad, "indicators")
+                self.incomplete = True
+                if cells:
+                    self.row(cells)
+                self.resync()  # the cut may have moved every cell after it: read on from the next label
+                continue
+            if not vals:
+                return
             if len(vals) < n or not vals[0].text or not self.fits(vals, value_keys, numeric):
                 if len(vals) < n and all(not v.text or _level_label(v.text) for v in vals):
                     if cells:
@@ -379,8 +451,8 @@ class _Builder:
         for k, v in zip(keys, vals):
             if k in numeric and v.text and parse_number(v.bare.removesuffix("分")) is None:
                 return False
-            if k == "name" and v.text and parse_number(v.bare) is not None:
-                return False
+            if k == "name" and v.text and (parse_number(v.bare) is not None or v.bare[:1] in "≥≤=<>≧≦＝＞＜"):
+                return False  # a figure or a target (=100.00(%)) in the name column: the cells moved
         return True
 
     def resync(self) -> None:
@@ -442,13 +514,44 @@ def _segments(paras: list[_Para]) -> list[list[_Para]]:
     return [paras[a:b] for a, b in zip(starts, starts[1:] + [len(paras)])]
 
 
+def _simplified(paras: list[_Para]) -> list[ReadWarning]:
+    """A copy in traditional characters (or with a conversion tool's pinyin):
+    each cell normalised once, here, so that the layout's words are found; each
+    repair noted at its line (JX012)."""
+    if not looks_traditional([c.text for c in paras]):
+        return []
+    notes = []
+    for c in paras:
+        if not c.text:
+            continue
+        t, reps = strip_pinyin_pairs(c.text)
+        t2, reps2 = to_simplified(t)
+        for rep in reps + reps2:
+            notes.append(ReadWarning(code=rep.code, line=c.line, message=f"第{c.line}行：{rep.message}"))
+        c.text = t2
+    return notes
+
+
 def text_to_forms(text: str, *, file: str = "", encoding: str | None = None) -> list[Form]:
     forms: list[Form] = []
-    for seg in _segments(_paragraphs(text)):
+    paras = _paragraphs(text)
+    paras, notes = _page_breaks(paras)
+    notes += _simplified(paras)
+    segs = _segments(paras)
+    last = next((c for c in reversed(segs[-1]) if c.text), None) if segs else None
+    in_table = bool(segs) and any(c.bare in ("一级指标", "三级指标") for c in segs[-1]) \
+        and not any(c.bare.startswith(("总分", "合计")) for c in segs[-1])
+    if last is not None and (in_table or parse_number(last.bare.removesuffix("分")) is not None):
+        # the copy ends inside the indicator table (no 总分 row) or in a figure: its last
+        # cell may be cut short (109.94 → 1). (Prose cut short, a goal text, stays read.)
+        last.broken = True
+    for seg in segs:
         b = _Builder(seg, file, encoding)
         grid = b.build()
+        first, last = seg[0].line, seg[-1].end_line
         for fr in grid_to_forms(grid):
-            fr.form.warnings[:0] = b.warnings
+            fr.form.warnings[:0] = [w for w in notes if w.line is not None and (
+                first <= w.line <= last or (not forms and w.line < first))] + b.warnings
             if b.incomplete:
                 fr.form.complete = False
             fr.form.source.index = len(forms)

@@ -36,6 +36,8 @@ class Cell:
     rowspan: int = 1
     colspan: int = 1
     location: Location = field(default_factory=Location)
+    # the copy ends inside this cell (a text copy cut mid-row): its text is a prefix
+    cut: bool = False
 
     @property
     def is_empty(self) -> bool:
@@ -53,6 +55,8 @@ class Grid:
     dense: bool = True
     encoding: str | None = None
     warnings: list[ReadWarning] = field(default_factory=list)
+    # a text copy that ends after a whole cell of this row, the row shorter than the table
+    short_row: int | None = None
     _cover: dict[tuple[int, int], Cell] = field(default_factory=dict, repr=False)
     _n_cols: int = field(default=0, repr=False)
 

@@ -286,13 +286,16 @@ class _Reader:
             out = self._items[r] = []
             for c in self.grid.rows[r]:
                 t, _ = self.norm(c)
-                if t:
+                if t and not c.cut:  # a cell the copy cut short is a prefix, never a value
                     out.append(_Item(t, c))
         return out
 
+    def cut_cell(self, r: int) -> Cell | None:
+        return next((c for c in self.grid.rows[r] if c.cut and not c.is_empty), None)
+
     def text_at(self, r: int, col: int) -> tuple[str, Cell | None]:
         c = self.grid.cell_at(r, col)
-        if c is None:
+        if c is None or c.cut:  # a cell the copy cut short is never read as a value
             return "", None
         got = self._norm.get(id(c))
         return (got if got is not None else self.norm(c))[0], c
@@ -381,6 +384,15 @@ class _Reader:
             self.read_row(st, r)
         if not (form.project_name or form.indicators or form.funds.executed is not None):
             return None
+        last_line = last_loc.end_line or last_loc.line
+        notes = [w for w in g.warnings if w.line is not None and first_loc.line is not None
+                 and first_loc.line <= w.line and (last_line is None or w.line <= last_line)]
+        form.warnings[:0] = notes  # repairs made to the text before it became a grid (page markers)
+        if g.short_row is not None and start <= g.short_row < end and st.saw_total:
+            # the table's 总分 row was read, but the copy ends inside a later row
+            cell = next(c for c in g.rows[g.short_row] if not c.is_empty)
+            self.warn(st, "JX004", "文本在这一行中途结束（比表格的其他行短），其后的内容缺失", cell)
+            form.complete = False
         self.finish(st)
         return FormRead(form, self.family(st))
 
@@ -417,9 +429,24 @@ class _Reader:
 
     # -- rows -----------------------------------------------------------------------
     def read_row(self, st: _State, r: int) -> None:
+        cut = self.cut_cell(r)
+        if cut is not None and st.section == "indicators":
+            # the copy ends (or a doc site's page breaks) inside this row: what is left of
+            # it may hold cut values (=100. for =100.00(%)), so no value of the row is read
+            st.form.complete = False
+            texts = [c.text for c in self.grid.rows[r] if not c.is_empty]
+            self.warn(st, "JX007", "复制在这一行中断（文本结束或分页），单元格可能不完整，这一行未读取："
+                      + " | ".join(texts)[:80], cut, "indicators")
+            return
         its = self.items(r)
         if not its:
+            if cut is not None:
+                st.form.complete = False
+                self.warn(st, "JX007", f"复制在这一格中断（文本结束或分页），单元格可能不完整，未读取：{cut.text[:80]}", cut)
             return
+        if cut is not None:
+            st.form.complete = False
+            self.warn(st, "JX007", f"复制在这一格中断（文本结束或分页），单元格可能不完整，未读取：{cut.text[:80]}", cut)
         words = [_squash(i.text) for i in its]
         first = words[0]
         f = st.form

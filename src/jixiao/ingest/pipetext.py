@@ -15,6 +15,13 @@ Three shapes are met:
   ``|`` (``        | 数量指标``), a cell's own line breaks as indented lines
   without a pipe (``社会效益`` then ``       指标``) → a *compacted* grid.
 
+Damage met in copies of every shape: a doc site's page markers (``1、`` before
+the form, ``2、`` … where a page was cut, at any character) are removed and the
+cut row glued back (JX002); a copy that ends inside its last row leaves that
+row's last cell marked cut (never read as a value; the row is not read) or,
+when it ends on a cell boundary of a row shorter than the table, the form
+marked incomplete (JX004).
+
 Each cell's location is its line range in the file.
 """
 
@@ -24,7 +31,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..model import Form, Location
+from ..model import Form, Location, ReadWarning
 from .decode import detect_encoding, SAMPLE_BYTES
 from .errors import NoFormFoundError
 from .grid import Cell, Grid
@@ -32,6 +39,55 @@ from .gridform import grid_to_forms
 
 _RULE_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$")
 _CELL_LINE_RE = re.compile(r"^[ \t]{2,}\|")  # an indented line opening with a pipe: the row's next cell
+_PAGE_MARK_RE = re.compile(r"^(\d{1,2})、")
+
+
+def _row_width(lines: list[str]) -> int | None:
+    """The pipes of a whole row when the copy pads its rows to the table's width
+    with empty cells (``|||``): the count most piped lines share (three in five)."""
+    counts = [ln.count("|") for ln in lines if "|" in ln and ln.strip()]
+    if len(counts) < 5:
+        return None
+    width = max(set(counts), key=counts.count)
+    return width if counts.count(width) * 5 >= len(counts) * 3 else None
+
+
+def _page_marks(lines: list[str]) -> dict[int, tuple[int, bool]]:
+    """Doc-site page markers: line index -> (page number, glued to the row above).
+
+    A doc site prints a copy page by page, each page a paragraph opening ``1、``
+    ``2、`` … and cut at any character, even inside a cell. Page 1 opens before
+    the form (before 项目名称) and declares the numbering: page N then follows
+    page N - 1. Without a page 1 before the form, ``N、`` is a page only where it
+    must be: the row above is unfinished (it does not end with a pipe), or the
+    page opens on a cell boundary; a numbered row (``3、施用配方肥 | …``) after a
+    finished row is not a marker. A page continues the row above unless that
+    row is whole (it ends with a pipe and, in a copy padded to the table's
+    width, has all its pipes): then the page broke between two rows."""
+    marks: dict[int, tuple[int, bool]] = {}
+    width = _row_width(lines)
+    expect, seen_name, prev = 1, False, ""
+    for k, ln in enumerate(lines):
+        if not ln.strip():
+            continue
+        m = _PAGE_MARK_RE.match(ln)
+        rest = ln[m.end():] if m else ln
+        if m and int(m.group(1)) == expect:
+            finished = prev.rstrip().endswith("|")
+            if expect == 1 and not seen_name:
+                marks[k] = (expect, False)
+                expect += 1
+            elif expect > 1 and (any(p == 1 for p, _ in marks.values()) or not finished
+                                 or rest[:1] in (" ", "\t", "|")):
+                whole = finished and width is not None and prev.count("|") >= width
+                marks[k] = (expect, not whole)
+                expect += 1
+                if not whole:
+                    prev += rest
+                    continue
+        seen_name = seen_name or "项目名称" in ln
+        prev = rest if k in marks else ln
+    return marks
 
 
 def _cell_per_line(lines: list[str]) -> bool:
@@ -87,10 +143,33 @@ def _cell_lines_to_grid(lines: list[str], file: str, encoding: str | None) -> Gr
     return Grid(grid_rows, file=file, format="text", name="", dense=False, encoding=encoding)
 
 
+def _copy_end(bodies: list[str]) -> str | None:
+    """How a copy with one table row per line (pages glued back) ends inside its
+    last row: ``"cut"`` when the rows end with a pipe (nine in ten) and the last
+    one does not, so its last cell may be cut short; ``"short"`` when it ends on
+    a cell boundary but the copy pads its rows to the table's width (``|||``,
+    most rows have the same number of pipes) and this one has fewer: its cells
+    are whole, the form is not. Rows that open with a pipe may span lines (a
+    line's end says nothing): ``None``."""
+    piped = [b for b in bodies if "|" in b]
+    if len(piped) < 5 or sum(1 for b in piped if b.lstrip().startswith("|")) * 2 >= len(piped):
+        return None
+    last = bodies[-1].rstrip()
+    closed = sum(1 for b in piped if b.rstrip().endswith("|"))
+    if closed * 10 >= len(piped) * 9 and not last.endswith("|"):
+        return "cut"
+    width = _row_width(bodies)
+    if width is not None and 0 < last.count("|") < width and last.endswith("|"):
+        return "short"
+    return None
+
+
 def text_to_grid(text: str, *, file: str = "", encoding: str | None = None) -> Grid:
     lines = text.split("\n")
     if not any(_RULE_RE.match(ln) for ln in lines) and _cell_per_line(lines):
         return _cell_lines_to_grid(lines, file, encoding)
+    marks = _page_marks(lines)
+    notes: list[ReadWarning] = []
     dense = any(_RULE_RE.match(ln) for ln in lines)
     piped = [ln for ln in lines if ln.count("|") >= 1 and ln.strip()]
     line_start = sum(1 for ln in piped if ln.lstrip().startswith("|")) * 2 >= len(piped) and not dense
@@ -99,11 +178,29 @@ def text_to_grid(text: str, *, file: str = "", encoding: str | None = None) -> G
     for no, ln in enumerate(lines, 1):
         if not ln.strip() or _RULE_RE.match(ln):
             continue
+        mark = marks.get(no - 1)
+        if mark is not None:
+            page, glued = mark
+            ln = ln[len(f"{page}、"):]
+            glued = glued and bool(rows)
+            notes.append(ReadWarning(
+                code="JX002", line=no,
+                message=f"第{no}行：文档网站的分页标记“{page}、”"
+                        + ("插在表格行中间，已删除，本行接回上一行" if glued else "已删除")))
+            if glued:
+                first, _, body = rows[-1]
+                rows[-1] = (first, no, body + ln)
+                continue
+            if not ln.strip():
+                continue  # the page broke between two rows
         if line_start and not ln.lstrip().startswith("|") and rows:
             first, _, body = rows[-1]
             rows[-1] = (first, no, body + "\n" + ln)
         else:
             rows.append((no, no, ln))
+    end = _copy_end([body for _, _, body in rows]) if rows and not dense else None
+    cut_row = len(rows) - 1 if end == "cut" else None
+    short_row = len(rows) - 1 if end == "short" else None
     grid_rows: list[list[Cell]] = []
     for r, (first, last, body) in enumerate(rows):
         parts = _split(body) if "|" in body else [body]
@@ -114,8 +211,11 @@ def text_to_grid(text: str, *, file: str = "", encoding: str | None = None) -> G
             if dense or t:
                 cells.append(Cell(t, r, col, location=Location(line=first, end_line=last if last != first else None)))
                 col += 1
+        if r == cut_row and cells:
+            cells[-1].cut = True
         grid_rows.append(cells)
-    return Grid(grid_rows, file=file, format="text", name="", dense=dense, encoding=encoding)
+    return Grid(grid_rows, file=file, format="text", name="", dense=dense, encoding=encoding, warnings=notes,
+                short_row=short_row)
 
 
 def read_pipetext(path: str | Path) -> Iterator[Form]:

@@ -43,6 +43,16 @@ Rules for kinds of damage met in several families:
   完成值``) is rejoined; the value columns keep the order printed (JX016).
 * **a free-text column** (得分计算方法) before a number column is a clause with
   its punctuation running up to that number.
+* **a copy cut short** (the text ends inside the indicator table): the row it
+  ends in is not read (its last value may be a prefix, 20.00 → 2), the rows
+  before it are; figures of a 总分 row the copy ends in are read only when the
+  rows confirm them (JX022 otherwise).
+* **points print two decimals at most**: 15.0015.00 is 15.00 | 15.00, never
+  15.001 | 5.00; a name never opens with a decimal point; 分 after a score
+  (10.00分析…) may open the next name, so both readings are made.
+* **doc-site pages** are glued back (JX002 each), then traditional characters
+  and their pinyin are converted on the glued text (a page may cut 項(xiàng);
+  JX012 per line); full-width digits, ％ and ＞＝ are read as ASCII (JX011).
 * **OCR**: a header word whose characters came out of order (a vertical cell
   read column by column: 考值参分 = 参考分值) is rejoined, and 10 read as ``IO``
   in a weight or score is repaired (JX013 each); a level-2 label with no
@@ -72,7 +82,7 @@ from .decode import SAMPLE_BYTES, detect_encoding
 from .errors import NoFormFoundError
 from .grid import Cell, Grid
 from .gridform import funds_key, grid_to_forms, indicator_key
-from .normalize import looks_traditional, normalize_cell_text
+from .normalize import _PINYIN_PAIR_RE, looks_traditional, normalize_cell_text, t2s_table
 
 SEP = "\x1f"  # a cell boundary kept from the source (spaced copies)
 
@@ -157,11 +167,62 @@ class Flat:
     s: str
     lines: list[int]
     spaced: bool
+    # repairs made to the text while flattening: (line, code, message)
+    notes: list[tuple[int, str, str]] = field(default_factory=list)
 
     def line(self, i: int) -> int:
         if not self.lines:
             return 1
         return self.lines[min(max(i, 0), len(self.lines) - 1)]
+
+
+_FW_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_FW_NUM_PUNCT_RE = re.compile(r"(?<=\d)[％．]|[．](?=\d)")
+
+
+def _fullwidth_numbers(ln: str) -> str:
+    """Full-width digits, and ％ ． next to a digit, as ASCII (the cell grammar reads
+    ASCII numbers; full-width punctuation in prose is left alone)."""
+    out = ln.translate(_FW_DIGITS)
+    return _FW_NUM_PUNCT_RE.sub(lambda m: {"％": "%", "．": "."}[m.group()], out)
+
+
+def _changed(a: str, b: str) -> str:
+    """The first few changed characters, ``０→0、％→%``."""
+    pairs = dict.fromkeys(f"{x}→{y}" for x, y in zip(a, b) if x != y)
+    return "、".join(list(pairs)[:6])
+
+
+def _to_simplified(chars: list[str], lines: list[int], notes: list[tuple[int, str, str]]) -> tuple[list[str], list[int]]:
+    """Traditional characters and a conversion tool's pinyin (``項(xiàng)目``) on the
+    text once its pages are glued (a page may cut a pair: ``項(xiàng`` / ``2、)目``);
+    each line's repairs noted (JX012)."""
+    s = "".join(chars)
+    drop = [False] * len(chars)
+    pinyin: dict[int, list[str]] = {}
+    for m in _PINYIN_PAIR_RE.finditer(s):
+        for k in range(m.start(), m.end()):
+            drop[k] = True
+        pinyin.setdefault(lines[m.start()], []).append(m.group(1))
+    kept = [(c, no) for c, no, d in zip(chars, lines, drop) if not d]
+    table = t2s_table()
+    changed: dict[int, list[str]] = {}
+    out_chars, out_lines = [], []
+    for c, no in kept:
+        t = table.get(ord(c))
+        if t is not None and t != c:
+            changed.setdefault(no, []).append(c)
+            c = t
+        out_chars.append(c)
+        out_lines.append(no)
+    for no in sorted(set(pinyin) | set(changed)):
+        parts = []
+        if no in pinyin:
+            parts.append(f"删除了转换工具加注的拼音（{len(pinyin[no])}处，如“({pinyin[no][0]})”）")
+        if no in changed:
+            parts.append(f"繁体字已转为简体（{len(changed[no])}处：{''.join(dict.fromkeys(changed[no]))[:8]}）")
+        notes.append((no, "JX012", f"第{no}行：" + "；".join(parts)))
+    return out_chars, out_lines
 
 
 def flatten(text: str) -> Flat:
@@ -174,6 +235,7 @@ def flatten(text: str) -> Flat:
     traditional = looks_traditional(raw_lines[:400])
     chars: list[str] = []
     lines: list[int] = []
+    notes: list[tuple[int, str, str]] = []
     expect = 1
     for no, ln in enumerate(raw_lines, 1):
         if not ln.strip():
@@ -184,14 +246,20 @@ def flatten(text: str) -> Flat:
             expect += 1
             glue = "" if expect > 2 else " "
             ln = ln[m.end():]
-        if traditional:
-            ln = normalize_cell_text(ln, traditional=True)[0]
-        if chars:
+            notes.append((no, "JX002", f"第{no}行：文档网站的分页标记“{m.group(1)}、”已删除"
+                                       + ("，本行接回上一行（分页处可能在单元格中间）" if expect > 2 else "")))
+        fixed = _fullwidth_numbers(ln)
+        if fixed != ln:
+            notes.append((no, "JX011", f"第{no}行：全角数字或符号已转为半角（{_changed(ln, fixed)}）"))
+            ln = fixed
+        if chars and glue:  # (no glue at a page break: one entry per character, so lines stay aligned)
             chars.append(glue)
             lines.append(no)
         for ch in ln:
             chars.append(ch)
             lines.append(no)
+    if traditional:
+        chars, lines = _to_simplified(chars, lines, notes)
     s = "".join(chars)
     # a space between cells: the header words spaced apart, or many numbers side by side
     # with spaces between them (an xlsx dump: "221人 221人 2 2")
@@ -210,7 +278,7 @@ def flatten(text: str) -> Flat:
                 out.append(ch)
                 out_lines.append(no)
                 prev_space = False
-        return Flat("".join(out), out_lines, True)
+        return Flat("".join(out), out_lines, True, notes)
     # no separators: spaces inside cells come from wrapped lines; drop them
     # (a space stays only between two Latin letters or digits)
     out, out_lines = [], []
@@ -222,14 +290,34 @@ def flatten(text: str) -> Flat:
                 continue
         out.append(ch)
         out_lines.append(no)
-    return Flat("".join(out), out_lines, False)
+    return Flat("".join(out), out_lines, False, notes)
+
+
+def _join_pages(lines: list[str]) -> list[str]:
+    """Lines with a doc site's page markers (``1、`` ``2、`` … numbered from 1, as
+    :func:`flatten` takes them) glued into one: a page is cut at any character."""
+    out: list[str] = []
+    expect = 1
+    for ln in lines:
+        if not ln.strip():
+            continue
+        m = _DOCSITE_MARK_RE.match(ln)
+        if m and int(m.group(1)) == expect:
+            expect += 1
+            if expect > 2 and out:
+                out[-1] += ln[m.end():]
+                continue
+            ln = ln[m.end():]
+        out.append(ln)
+    return out
 
 
 def looks_run_together(text: str) -> bool:
     """The form's header words are there, but a line holding 项目名称 also holds
     the funds or the indicator header: sections share a line, so the line
-    structure is no use."""
-    for ln in text.split("\n"):
+    structure is no use. A doc site's pages are joined first (a page break may
+    fall between 项目名称 and the funds header)."""
+    for ln in _join_pages(text.split("\n")):
         if len(ln) < 60:
             continue
         t = re.sub(r"\s+", "", ln)
@@ -291,7 +379,7 @@ def quantity_ends(s: str, i: int) -> list[int]:
             starts = [i + len(w)]
     if i < len(s) and s[i] in "".join(_SIGNS):
         k = i + 1
-        if k < len(s) and s[k] == "=":
+        if k < len(s) and s[k] in "=＝":  # >= and its full-width spelling ＞＝
             k += 1
         starts = [k]
     out: set[int] = set()
@@ -394,11 +482,17 @@ class RowGrammar:
         ends: list[tuple[int, str]] = []
         if key in ("weight", "score"):
             for j in _num_ends(s, i0):
-                if self._ok_end(s, j) or (j < len(s) and s[j] == "分" and self._ok_end(s, j + 1)):
+                fen = j < len(s) and s[j] == "分" and self._ok_end(s, j + 1)  # points printed 10分
+                if self._ok_end(s, j) or fen:
                     v = Decimal(s[i0:j])
                     if key == "weight" and not (0 < v <= self.max_weight):
                         continue
-                    ends.append((j + (1 if j < len(s) and s[j] == "分" else 0), s[i0:j]))
+                    if fen:
+                        ends.append((j + 1, s[i0:j]))
+                    # 10.00分析…: 分 may also open the next name (two readings: the sums decide)
+                    opens_name = not fen or _is_cjk(s[j + 1:j + 2] or "x")
+                    if self._ok_end(s, j) and opens_name:
+                        ends.append((j, s[i0:j]))
             m = _OCR_POINTS_RE.match(s, i0)
             if not self.spaced and m and (m.end() == len(s) or _is_cjk(s[m.end()])):
                 # 10 read by OCR as IO, at the end of a row (before the next name or the block's end)
@@ -463,6 +557,8 @@ class RowGrammar:
                     break
                 if not any(_is_cjk(c) for c in re.sub(r"^指标\d*[:：]?", "", name)) or re.search(r"\d%", name) or any(c in _SIGN_CHARS for c in name):
                     continue
+                if not self.spaced and name[:1] in ".．":
+                    break  # a name never opens with a decimal point: a number cut before its decimals
                 if not self.spaced and re.search(r"\d\.\d", name):
                     continue  # a decimal inside a name is a previous row's weight or score
                 bare = re.sub(r"^指标\d+[:：]?", "", name)
@@ -522,16 +618,26 @@ class RowGrammar:
                 return False
             if tt[-1:].isdigit() and at[:1].isdigit() and t[1] != a[1]:
                 return False  # 63 is not 6 | 3: a digit run is cut only into a value printed twice (6620 = 6|6|20)
+            wt, st = row.get("weight"), row.get("score")
+            if wt and st and _decimals(wt) > max(2, _decimals(st)):
+                # points are printed with two decimals at most: 15.0015.00 is 15.00 | 15.00,
+                # never 15.001 | 5.00 (the weight took the score's first digit)
+                return False
         return True
 
-    def parses(self, s: str) -> list[Parse]:
-        """Every reading of a block; those that leave the shortest tail."""
+    def parses(self, s: str, cut: bool = False) -> list[Parse]:
+        """Every reading of a block; those that leave the shortest tail.
+
+        ``cut``: the copy ends in this block, inside a row. The tail may then hold
+        values (the cut row's), but it must open as a row does, with its name (a
+        Chinese character, not an achievement word): the rows before it are whole."""
         memo: dict = {}
         found = self.rows_from(s, 0, memo)
         best: dict[int, list[Parse]] = {}
         for rows, end in found:
             tail = s[end:].replace(SEP, " ").strip()
-            if any(ch.isdigit() for ch in tail):
+            if any(ch.isdigit() for ch in tail) and not (
+                    cut and rows and _is_cjk(tail[0]) and not tail.startswith(ACHIEVED)):
                 continue  # values left over: the rows before them are not a reading of the block
             if tail and end > 0 and s[end - 1].isdigit() and _unit_ends(s, end)[1:]:
                 continue  # a quantity cut before its unit (…9 | 5 | %)
@@ -564,6 +670,10 @@ class _Builder:
         self.file = file
         self.encoding = encoding
         self.incomplete = False
+        self.ends_in_table = False  # the copy ends inside the indicator table (see place_rows)
+        self.total_at_end = False  # the copy ends in the 总分 row's figures (see confirm_total)
+        self.total_at_end_vals: list[Decimal] = []
+        self.read_rows: list[Row] = []  # the indicator rows read
         self.funds_cols: list[str] = []
         self.funds_total: dict[str, Decimal] = {}
         self.ind_keys: list[str] = []
@@ -926,8 +1036,12 @@ class _Builder:
         total = self.find(_TOTAL_WORDS, k, self.end)
         after = self.find(("备注", "注:", "注：", "说明"), k, self.end)
         body_end = total[0] if total else (after[0] if after else self.end)
+        # no 总分 row and no note after the table: the copy ends inside the table
+        self.ends_in_table = total is None and after is None and self.end >= len(self.s.rstrip(SEP + " "))
         total_cells = self.total_row(total)
         self.body(k, body_end)
+        if total_cells and self.total_at_end:
+            total_cells = self.confirm_total(total_cells)
         if total_cells:
             self.row(total_cells)
         return body_end
@@ -992,6 +1106,9 @@ class _Builder:
             b += 1
         raw = self.s[a:b].replace("分", "")
         want = ["weight", "score"] if "weight" in self.ind_keys else ["score"]
+        # the copy ends in the figures: the last may be cut short (109.56 → 1); they are
+        # read only if the rows confirm them (see confirm_total), and confirm nothing before
+        self.total_at_end = bool(raw.strip(SEP)) and b >= len(self.s.rstrip(SEP + " "))
         nums = [t for t in raw.split(SEP) if t] if self.f.spaced else None
         vals: list[str] | None = None
         if nums is not None and len(nums) in (len(want), 1):
@@ -1011,12 +1128,49 @@ class _Builder:
         if vals:
             for c, v in enumerate(vals):
                 cells.append((c + 1, v, a))
-            if len(want) == 2 and len(vals) == 2:
+            if self.total_at_end:
+                self.total_at_end_vals = [Decimal(v) for v in vals]
+            elif len(want) == 2 and len(vals) == 2:
                 self.total_weight, self.total = Decimal(vals[0]), Decimal(vals[1])
             elif len(want) == 1:
                 self.total = Decimal(vals[0])
         self._after_total = b
         return cells
+
+    def confirm_total(self, cells: list[tuple[int, str, int]]) -> list[tuple[int, str, int]]:
+        """The figures of a 总分 row the copy ends in, kept only when the rows
+        confirm them: each equals its sum (score: the funds score plus the rows'
+        scores; weight: the funds weight plus the rows' weights) when every row was
+        read; otherwise it is printed as the rows print theirs (the same decimals:
+        a cut figure loses them, 99.97 → 99.9) and is not below what was read."""
+        vals = self.total_at_end_vals
+        want = ["weight", "score"] if "weight" in self.ind_keys else ["score"]
+        ok = bool(vals) and len(vals) == len(want) and bool(self.read_rows)
+        for k, key in enumerate(want):
+            if not ok:
+                break
+            funds = self.funds_total.get(key)
+            nums = [r.number(key) for r in self.read_rows]
+            texts = [_ocr_number(r.get(key)) for r in self.read_rows if r.get(key)]
+            if funds is None or None in nums:
+                ok = False
+                break
+            got = funds + sum(nums)  # type: ignore[arg-type]
+            if self.incomplete:
+                ok = vals[k] >= got and _decimals(str(vals[k])) in {_decimals(t) for t in texts}
+            else:
+                ok = vals[k] == got
+        if ok:
+            if len(want) == 2:
+                self.total_weight, self.total = vals
+            else:
+                self.total = vals[0]
+            return cells
+        raw = " ".join(t for _, t, _ in cells[1:])
+        self.warn("JX022", f"文本在总分行的数字{('“' + raw + '”') if raw else ''}处结束，数字可能不完整，"
+                  "且与各行的合计无法核对，未读取", cells[0][2], "total")
+        self.incomplete = True
+        return cells[:1]
 
     def body(self, a: int, b: int) -> None:
         """Cut the body at level labels into blocks, parse each, confirm by the sums."""
@@ -1091,17 +1245,20 @@ class _Builder:
         blocks.append(_Block(l1_printed, l1, l2, t, at))
 
     def place_rows(self, blocks: list[_Block]) -> None:
+        # the block the copy ends in (no label after it)
+        last_text = len(blocks) - 1 if blocks and blocks[-1].text else None
+        cut_block = last_text if self.ends_in_table else None
         g = RowGrammar(self.ind_keys, self.f.spaced)
-        for bl in blocks:
+        for bi, bl in enumerate(blocks):
             if bl.text:
-                bl.parses = g.parses(bl.text)
+                bl.parses = g.parses(bl.text, cut=bi == cut_block)
         chosen = self.confirm(blocks)
         words = self.deviation_column_words(chosen)
         if words:
             g = RowGrammar(self.ind_keys, self.f.spaced, blank_actual_before=words)
-            for bl in blocks:
+            for bi, bl in enumerate(blocks):
                 if bl.text:
-                    bl.parses = g.parses(bl.text)
+                    bl.parses = g.parses(bl.text, cut=bi == cut_block)
             chosen = self.confirm(blocks)
         for bi, bl in enumerate(blocks):
             first = True
@@ -1124,7 +1281,17 @@ class _Builder:
                 if label_cells:
                     self.row([(c, t, bl.start) for c, t in label_cells])
                 continue
-            for row in parse.rows:
+            rows = parse.rows
+            if bi == last_text and self.ends_in_table and not parse.tail.strip() and rows:
+                # the copy ends in this row: its last value may be cut short (20.00 → 2), so
+                # the row is not read
+                cut = rows[-1]
+                self.warn("JX022", f"文本在指标“{cut.name}”一行中途结束（复制不完整），这一行未读取："
+                          f"“{bl.text[cut.start:].replace(SEP, ' ')[:80]}”", bl.start + cut.start, "indicators")
+                self.incomplete = True
+                rows = rows[:-1]
+            self.read_rows.extend(rows)
+            for row in rows:
                 cells = list(label_cells) if first else []
                 first = False
                 cells.append((self.col_of["name"], row.name))
@@ -1397,7 +1564,7 @@ def _is_quantity(t: str) -> bool:
 
 
 def _split_quantity(t: str) -> tuple[str, str, str]:
-    m = re.match(r"^([≥≤=<>≧≦═﹦＝＞＜]=?|" + "|".join(_SIGN_WORDS) + r")?(\d+(?:\.\d+)?)(.*)$", t)
+    m = re.match(r"^([≥≤=<>≧≦═﹦＝＞＜][=＝]?|" + "|".join(_SIGN_WORDS) + r")?(\d+(?:\.\d+)?)(.*)$", t)
     if not m:
         return "", t, ""
     return m.group(1) or "", m.group(2), m.group(3)
@@ -1488,7 +1655,10 @@ def text_to_forms(text: str, *, file: str = "", encoding: str | None = None) -> 
             note = ReadWarning(code="JX023", line=flat.line(a), message=(
                 f"第{flat.line(a)}行起：单元格连在一起（{'以空格分隔' if flat.spaced else '没有分隔符'}），"
                 "各单元格的边界按表头各列、数值格式和合计推断"))
-            f.warnings[:0] = [note] + bld.warnings
+            first, last = flat.line(a), flat.line(b - 1)
+            repairs = [ReadWarning(code=code, message=msg, line=no) for no, code, msg in flat.notes
+                       if first <= no <= last or (not forms and no < first)]
+            f.warnings[:0] = [note] + repairs + bld.warnings
             if bld.incomplete:
                 f.complete = False
             f.source.index = len(forms)

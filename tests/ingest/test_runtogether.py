@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from jixiao.ingest import read_forms, sniff_text
+from jixiao.ingest import ReadError, read_forms, sniff_text
 from jixiao.ingest.runtogether import RowGrammar, split_funds, text_to_forms
 
 from .render import form_table
@@ -446,3 +446,26 @@ def test_seed_flattened_without_separators(seed_forms):
     # points were read as printing two decimals at most (15.0015.00 is not
     # 15.001 | 5.00) and 分 after a score may open the next name (10.00分析…): 21
     assert (funds, read) == (13, 90)
+
+
+def test_007_digits_lost_is_said():
+    """007's copy dropped every digit and Latin letter (预算数(), 执行率(), (分)): no
+    row can be read, and the form says why (JX025) instead of only "no rows"."""
+    (f,) = _read("007")
+    lost = [w for w in f.warnings if w.code == "JX025"]
+    assert len(lost) == 1 and "空括号" in lost[0].message and lost[0].line == 1
+    assert f.indicators == [] and f.complete is False
+    assert "digits_lost" in [r.kind for r in f.confidence.reasons] and f.confidence.level == "low"
+
+
+def test_digits_lost_only_where_no_digit_is_left():
+    """Every other corpus file keeps some digits (a page counter such as 1/1 does not
+    count): none gets JX025, empty brackets or not."""
+    for path in sorted(CORPUS.glob("*.txt")):
+        if path.stem == "007":
+            continue
+        try:
+            forms = list(read_forms(path))
+        except ReadError:
+            continue
+        assert not [w for f in forms for w in f.warnings if w.code == "JX025"], path.stem

@@ -43,6 +43,7 @@ _BY_CODE: dict[str, tuple[str, str, str]] = {
     "JX020": ("pages_unread", "low", "处页面没有文字层、未读取"),
     "JX022": ("cells_unsplit", "low", "处连在一起的单元格无法拆分、未读取"),
     "JX024": ("repairs", "medium", "处执行率印作比值、已按百分数读取"),
+    "JX025": ("digits_lost", "low", "处复制丢失了全部数字，金额和指标值无法读取"),
     "JX023": ("run_together", "medium", "处单元格边界系推断（原文单元格连在一起）"),
     "JX010": ("repairs", "high", "处符号写法已统一"),
     "JX011": ("repairs", "high", "处全角字符已转半角"),

@@ -1642,6 +1642,27 @@ def _form_starts(flat: Flat) -> list[int]:
     return starts
 
 
+_DIGIT_RE = re.compile(r"[0-9\uff10-\uff19]")
+_EMPTY_BRACKETS_RE = re.compile(r"[（(]\s*[)）]")
+_PAGE_COUNTER_RE = re.compile(r"\d+\s*/\s*\d+|第\s*\d+\s*页")
+
+
+def _digits_lost(s: str, a: int, b: int, line: int) -> ReadWarning | None:
+    """JX025 when a form's text holds no digit at all but brackets left empty
+    (预算数(), (分)): the copy dropped every digit and Latin letter (a web page
+    whose numbers were in another font or an image), so no amount, target or
+    score can be read; saying why beats a bare "no rows read"."""
+    span = _PAGE_COUNTER_RE.sub("", s[a:b])  # a site's page counter (1/1, 第2页) is not the form's
+    if _DIGIT_RE.search(span) is not None:
+        return None
+    empty = _EMPTY_BRACKETS_RE.findall(span)
+    if not empty:
+        return None
+    return ReadWarning(code="JX025", line=line, message=(
+        f"第{line}行起：这张表的复制文本中没有任何数字，且有 {len(empty)} 处空括号（如“预算数()”），"
+        "数字和字母在复制时丢失；金额、指标值和分数无法读取，请取得原件（PDF 或 Excel）"))
+
+
 def text_to_forms(text: str, *, file: str = "", encoding: str | None = None) -> list[Form]:
     flat = flatten(text)
     starts = _form_starts(flat)
@@ -1659,6 +1680,10 @@ def text_to_forms(text: str, *, file: str = "", encoding: str | None = None) -> 
             repairs = [ReadWarning(code=code, message=msg, line=no) for no, code, msg in flat.notes
                        if first <= no <= last or (not forms and no < first)]
             f.warnings[:0] = [note] + repairs + bld.warnings
+            lost = _digits_lost(flat.s, a, b, flat.line(a))
+            if lost is not None:
+                f.warnings.append(lost)
+                f.complete = False
             if bld.incomplete:
                 f.complete = False
             f.source.index = len(forms)

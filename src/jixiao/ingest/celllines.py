@@ -41,7 +41,7 @@ from .gridform import (
     _BOTTOM_NOTE_LABELS, _CHECKBOX_LABELS, _HEAD_LABELS, _is_fund_total, _level_label, funds_key, grid_to_forms,
     indicator_key,
 )
-from .textutil import join_wrapped
+from .textutil import DOCSITE_MARK_RE, join_wrapped
 
 _WS_RE = re.compile(r"\s+")
 _FUND_SOURCE_WORDS = ("其中", "财政拨款", "上年结转", "其他资金", "财政资金")
@@ -63,7 +63,6 @@ class _Para:
         return _WS_RE.sub("", self.text)
 
 
-_PAGE_MARK_RE = re.compile(r"^(\d{1,2})、")
 
 
 def _paragraphs(text: str) -> list[_Para]:
@@ -83,7 +82,7 @@ def _paragraphs(text: str) -> list[_Para]:
         elif not ln.strip():
             flush()
             out.append(_Para("", no, no))
-        elif (m := _PAGE_MARK_RE.match(ln)) and ln[m.end():] and not ln[m.end():].strip():
+        elif (m := DOCSITE_MARK_RE.match(ln)) and ln[m.end():] and not ln[m.end():].strip():
             # a doc site's page marker on an empty cell (a line of spaces): the marker, then the cell
             flush()
             out.append(_Para(ln.strip(), no, no))
@@ -105,7 +104,7 @@ def _page_breaks(paras: list[_Para]) -> tuple[list[_Para], list[ReadWarning]]:
     out: list[_Para] = []
     expect, seen_name = 1, False
     for c in paras:
-        m = _PAGE_MARK_RE.match(c.text)
+        m = DOCSITE_MARK_RE.match(c.text)
         if m and int(m.group(1)) == expect and (expect > 1 or not seen_name):
             c.text = c.text[m.end():].strip()
             notes.append(ReadWarning(code="JX002", line=c.line, message=f"第{c.line}行：文档网站的分页标记“{expect}、”已删除"

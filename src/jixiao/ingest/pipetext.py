@@ -36,10 +36,10 @@ from .decode import detect_encoding, SAMPLE_BYTES
 from .errors import NoFormFoundError
 from .grid import Cell, Grid
 from .gridform import grid_to_forms
+from .textutil import DOCSITE_MARK_RE
 
 _RULE_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$")
 _CELL_LINE_RE = re.compile(r"^[ \t]{2,}\|")  # an indented line opening with a pipe: the row's next cell
-_PAGE_MARK_RE = re.compile(r"^(\d{1,2})、")
 
 
 def _row_width(lines: list[str]) -> int | None:
@@ -70,7 +70,7 @@ def _page_marks(lines: list[str]) -> dict[int, tuple[int, bool]]:
     for k, ln in enumerate(lines):
         if not ln.strip():
             continue
-        m = _PAGE_MARK_RE.match(ln)
+        m = DOCSITE_MARK_RE.match(ln)
         rest = ln[m.end():] if m else ln
         if m and int(m.group(1)) == expect:
             finished = prev.rstrip().endswith("|")

@@ -82,7 +82,8 @@ from .decode import SAMPLE_BYTES, detect_encoding
 from .errors import NoFormFoundError
 from .grid import Cell, Grid
 from .gridform import funds_key, grid_to_forms, indicator_key
-from .normalize import _PINYIN_PAIR_RE, looks_traditional, normalize_cell_text, t2s_table
+from .normalize import _FW_DIGITS, _PINYIN_PAIR_RE, looks_traditional, normalize_cell_text, t2s_table
+from .textutil import DOCSITE_MARK_RE
 
 SEP = "\x1f"  # a cell boundary kept from the source (spaced copies)
 
@@ -150,7 +151,6 @@ _LEVEL1_HEAD_RE = re.compile("一级" + SEP + "?指标")
 _ROW_NUMBER_RE = re.compile(r"指标\d{1,2}[:：]")
 _SPACED_NUMBERS_RE = re.compile(r"\d%? [≥≤=<>]?\d")
 _PLACEHOLDER_RE = re.compile(r"指标\d+[:：]|……+|…+|\.{3,}")
-_DOCSITE_MARK_RE = re.compile(r"^\s*(\d{1,2})、")
 
 
 def _is_cjk(ch: str) -> bool:
@@ -176,7 +176,6 @@ class Flat:
         return self.lines[min(max(i, 0), len(self.lines) - 1)]
 
 
-_FW_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _FW_NUM_PUNCT_RE = re.compile(r"(?<=\d)[％．]|[．](?=\d)")
 
 
@@ -240,7 +239,7 @@ def flatten(text: str) -> Flat:
     for no, ln in enumerate(raw_lines, 1):
         if not ln.strip():
             continue
-        m = _DOCSITE_MARK_RE.match(ln)
+        m = DOCSITE_MARK_RE.match(ln, len(ln) - len(ln.lstrip()))  # after the indent
         glue = " "
         if m and int(m.group(1)) == expect:
             expect += 1
@@ -301,7 +300,7 @@ def _join_pages(lines: list[str]) -> list[str]:
     for ln in lines:
         if not ln.strip():
             continue
-        m = _DOCSITE_MARK_RE.match(ln)
+        m = DOCSITE_MARK_RE.match(ln, len(ln) - len(ln.lstrip()))  # after the indent
         if m and int(m.group(1)) == expect:
             expect += 1
             if expect > 2 and out:

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
+
+# A doc site's page marker: each page of a copy opens ``1、`` ``2、`` … (cut at any
+# character, even inside a cell). The run-together, pipe and cell-lines readers
+# each remove them in their own structure (lines, rows, paragraphs); this is the
+# one pattern. Use ``.match(line, pos)``: it matches at ``pos`` only.
+DOCSITE_MARK_RE = re.compile(r"(\d{1,2})、")
 
 
 def is_cjk(ch: str) -> bool:

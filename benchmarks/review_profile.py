@@ -113,6 +113,7 @@ def per_check(select: list[str] | None, reps: int) -> None:
     attribution, not decisions."""
     import time
 
+    from jixiao.checks.base import Hit
     from jixiao.checks.context import FormContext
     from jixiao.scoring import score_form
 
@@ -132,7 +133,7 @@ def per_check(select: list[str] | None, reps: int) -> None:
             for func, settings, info in calls:
                 t0 = t()
                 res = func(ctx, settings)
-                if res is not None and not isinstance(res, list):
+                if res is not None and not isinstance(res, (list, Hit)):
                     res = list(res)
                 acc[info[0]] += t() - t0
         for k, v in acc.items():

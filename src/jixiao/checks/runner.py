@@ -17,7 +17,7 @@ from decimal import Decimal
 from operator import attrgetter
 from typing import Any
 
-from ..model import Form
+from ..model import Confidence, ConfidenceReason, Form
 from ..scoring import Rulebook, score_form
 from .base import REGISTRY, SEVERITY_RANK, Finding, Hit, iter_hits
 from .config import ReviewConfig
@@ -166,6 +166,24 @@ def _location(form: Form, fld: str) -> dict[str, Any]:
             "sheet": loc.sheet, "cell": loc.cell}
 
 
+def _confidence_dict(conf: Confidence | None) -> dict | None:
+    """``conf.model_dump()``, read from the model's own dicts when it is an
+    exact Confidence of ConfidenceReasons (every form a reader made): a third
+    of the cost of pydantic's serializer, once per form."""
+    if conf is None:
+        return None
+    if type(conf) is Confidence:
+        d = conf.__dict__
+        reasons = []
+        for r in d["reasons"]:
+            if type(r) is not ConfidenceReason:
+                return conf.model_dump()
+            rd = r.__dict__
+            reasons.append({"kind": rd["kind"], "level": rd["level"], "message": rd["message"], "count": rd["count"]})
+        return {"level": d["level"], "reasons": reasons}
+    return conf.model_dump()
+
+
 class _Locator:
     """``_location`` for the findings of one form, on the form's own dicts
     (its ``locations`` and the ``__dict__`` of its source and locations):
@@ -239,6 +257,13 @@ class _FewerFullCollections:
 
 
 _GC = _FewerFullCollections()
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}  # worst first
+
+
+def _in_form_order(f: Finding) -> tuple[int, str, str]:
+    """The order of one form's findings: severity (worst first), code, field."""
+    return _SEVERITY_ORDER[f.severity], f.code, f.field
 
 
 class Reviewer:
@@ -315,12 +340,17 @@ class Reviewer:
             fd["funds_unit"], f["initial_budget"], f["adjusted_budget"], f["executed"], rep.rate, rec.rate,
             rep.budget_score, rec.budget_score, rep.total, rec.total, rep.grade, rec.grade, fd["complete"],
             [w.model_dump() for w in warnings] if warnings else [], len(indicators),
-            conf.model_dump() if conf is not None else None,
+            _confidence_dict(conf),
         )
-        if found:  # Counter.update is Python code: skip it for a clean form
-            rec_.findings.update([x.severity for x in found])
+        if found:
+            counts = rec_.findings  # a Counter; Counter.update is Python code, its dict methods are not
+            for x in found:
+                counts[x.severity] = counts.get(x.severity, 0) + 1
+            # The run's findings are kept in report order (see finish()): a
+            # form's own few are sorted here, so a run without batch findings
+            # needs no sort of them all at the end.
+            self.review.findings.extend(sorted(found, key=_in_form_order) if len(found) > 1 else found)
         self.review.forms.append(rec_)
-        self.review.findings.extend(found)
         self._names.append((project, file))
         if self.review.indicator_rows is not None:
             for i, (ind, d) in enumerate(zip(indicators, sr.indicators)):
@@ -339,6 +369,8 @@ class Reviewer:
         })
 
     def finish(self) -> Review:
+        findings = self.review.findings
+        n_form_findings = len(findings)
         for info, state, severity in self._batch:
             try:
                 hits = list(iter_hits(state.finish()))
@@ -350,15 +382,16 @@ class Reviewer:
                 self.review.findings.append(fnd)
                 if hit.form_index is not None:
                     self.review.forms[hit.form_index].findings[severity] += 1
-        # Stable order: by form, then severity (worst first), then code, then field.
-        # Python's sort is stable, so sorting by each key from the last to the
-        # first gives that order without building a tuple per finding.
-        order = {"error": 0, "warning": 1, "info": 2}
-        findings = self.review.findings
-        findings.sort(key=attrgetter("field"))
-        findings.sort(key=attrgetter("code"))
-        findings.sort(key=lambda f: order[f.severity])
-        findings.sort(key=lambda f: f.form_index if f.form_index is not None else -1)
+        # Stable order: by form, then severity (worst first), then code, then
+        # field. add() kept each form's findings in that order, forms in run
+        # order, so only batch findings call for a sort. Python's sort is
+        # stable: sorting by each key from the last to the first gives that
+        # order (ties in the order found) without building a tuple per finding.
+        if len(findings) > n_form_findings:
+            findings.sort(key=attrgetter("field"))
+            findings.sort(key=attrgetter("code"))
+            findings.sort(key=lambda f: _SEVERITY_ORDER[f.severity])
+            findings.sort(key=lambda f: f.form_index if f.form_index is not None else -1)
         self._gc_done()
         return self.review
 

@@ -248,6 +248,34 @@ def _budget_label(rb: Rulebook) -> str:
     return "全年预算数" if rb.budget_base == "adjusted" else "年初预算数"
 
 
+_new = object.__new__
+
+
+def _scored(index: int, rule: str, score: Decimal, weight: Decimal, reported: Decimal | None, met: bool | None,
+            comparison: str | None, target: Decimal | None, actual: Decimal | None, formula: str | None,
+            band: str | None, band_range: tuple[Decimal, Decimal] | None, in_band: bool | None) -> IndicatorScore:
+    """``IndicatorScore(...)`` of a computed row (``reason`` None), made without
+    the class call: score_form makes one per row, and calling the class (type
+    call, then the generated ``__init__`` with its defaults) costs more than
+    the fourteen stores themselves."""
+    d = _new(IndicatorScore)
+    d.index = index
+    d.rule = rule
+    d.score = score
+    d.weight = weight
+    d.reported = reported
+    d.met = met
+    d.comparison = comparison
+    d.target = target
+    d.actual = actual
+    d.formula = formula
+    d.band = band
+    d.band_range = band_range
+    d.in_band = in_band
+    d.reason = None
+    return d
+
+
 def _not_computable(index: int, weight: Decimal | None, reported: Decimal | None, reason: str,
                     comparison: str | None = None, target: Decimal | None = None,
                     actual: Decimal | None = None) -> IndicatorScore:
@@ -333,7 +361,7 @@ def _quantitative(weight: Decimal | None, comparison: str | None, target: Decima
                 score = _ZERO
             elif score > weight:
                 score = weight
-        return IndicatorScore(index, rule, score, weight, reported, met, cmp, target, actual, formula)
+        return _scored(index, rule, score, weight, reported, met, cmp, target, actual, formula, None, None, None)
     except _ODD:
         return _not_computable(index, weight, reported, "数值无法计算", cmp, target, actual)
 
@@ -410,8 +438,8 @@ def _qualitative(weight: Decimal | None, band: str | None, reported: Decimal | N
             return IndicatorScore(index, "qualitative", score, weight, reported, band=band, band_range=rng)
         # Band.contains, on the edges computed above (the same products)
         if not reported < lo and (reported < hi if b.hi_open else reported <= hi):
-            return IndicatorScore(index, "qualitative", reported, weight, reported, None, None, None, None, None,
-                                  band, rng, True)
+            return _scored(index, "qualitative", reported, weight, reported, None, None, None, None, None,
+                           band, rng, True)
         score = _band_edge(b, weight, rb, upper=reported > lo)
         return IndicatorScore(index, "qualitative", score, weight, reported, band=band, band_range=rng,
                               in_band=False)
@@ -434,6 +462,24 @@ def score_indicator(ind: Indicator, rb: Rulebook, index: int = 0) -> IndicatorSc
     """Recompute one indicator row of a form."""
     tp, ap = ind.target_parsed, ind.actual_parsed
     w, rep = ind.weight, ind.score
+    try:
+        # The common rows (number and number with the same unit as printed;
+        # text and text) read the parsed values' fields from their __dict__:
+        # an attribute of a pydantic model costs several look-ups. The steps
+        # are pure, so any other row, or any error (a value built without
+        # validation), takes the attribute reads below from the start.
+        t, a = tp.__dict__, ap.__dict__
+        tk, ak = t["kind"], a["kind"]
+        if tk == "number" and ak == "number":
+            tu = t["unit"]
+            if type(tu) is str and tu == a["unit"]:
+                return _quantitative(w, t["comparison"], t["number"], a["number"], rb, index, rep)
+        elif tk == "text" and ak == "text":
+            word = a["word"] or a["raw"]
+            band = rb.word_band(word, t["word"] or t["raw"])
+            return _qualitative(w, band, rep, rb, index, word.strip())
+    except (AttributeError, KeyError, TypeError):
+        pass
     tk = tp.kind
     if tk == "number":
         if ap.kind != "number":

@@ -31,9 +31,6 @@ class Row:
                  "actual_parsed")
 
 
-_new = object.__new__
-
-
 def rows_of(indicators: list[Indicator]) -> Sequence[Any]:
     """The rows of an indicator table as :class:`Row` objects, each read once
     from the model's ``__dict__``; the models themselves when a row lacks a
@@ -44,7 +41,7 @@ def rows_of(indicators: list[Indicator]) -> Sequence[Any]:
     try:
         for ind in indicators:
             d = ind.__dict__
-            r = _new(Row)
+            r = Row()  # cheaper than object.__new__(Row): no argument tuple
             r.level1 = d["level1"]
             r.level2 = d["level2"]
             r.name = d["name"]

@@ -221,9 +221,12 @@ def score_funds(executed: Decimal | None, budget: Decimal | None, rb: Rulebook,
             return FundsScore(executed, budget, w, None, None, None,
                               f"{_budget_label(rb)}为 {_fmt(budget)}，无法计算执行率")
         ratio = executed / budget
-        rate = rb.rate_rounding.apply(ratio.scaleb(2))
+        # Rounding.apply, without the method call
+        r = rb.rate_rounding
+        rate = ratio.scaleb(2).quantize(r.exp, r.rounding)
         base = ratio if rb.score_from == "ratio" else rate / _HUNDRED
-        score = rb.score_rounding.apply(w * base)
+        r = rb.score_rounding
+        score = (w * base).quantize(r.exp, r.rounding)
         if rb.funds_cap_at_weight and score > w:
             score = w
         if score < _ZERO:
@@ -574,7 +577,8 @@ def score_form(form: Form, rb: Rulebook, indicators: Sequence[Any] | None = None
         if missing_part:
             total = None
         else:
-            total = rb.total_rounding.apply(total)  # type: ignore[arg-type]
+            tr = rb.total_rounding
+            total = total.quantize(tr.exp, tr.rounding)  # type: ignore[union-attr]
             cap = rb.cap_for(fs.rate if fs.rate is not None else funds.rate)
             if cap is not None and total > cap:
                 notes.append(f"执行率低于规定比例，总分上限为 {_short(cap)}")
@@ -585,7 +589,9 @@ def score_form(form: Form, rb: Rulebook, indicators: Sequence[Any] | None = None
         total = None
     grade = rb.grade_for(total)
 
-    reported = ScoreSet(funds.rate, funds.score, reported_scores, form.total, form.grade)
+    # The printed figures, each read once (a pydantic attribute costs several look-ups).
+    f_rate, f_score, f_total, f_grade = funds.rate, funds.score, form.total, form.grade
+    reported = ScoreSet(f_rate, f_score, reported_scores, f_total, f_grade)
     recomputed = ScoreSet(fs.rate, fs.score, recomputed_scores, total, grade)
 
     # Differences in the order of the form: funds, indicators, total, grade.
@@ -595,29 +601,29 @@ def score_form(form: Form, rb: Rulebook, indicators: Sequence[Any] | None = None
         if fw is not None and fw != rb.funds_weight:
             head.append(Difference("funds.weight", fw, rb.funds_weight, "funds.weight",
                                    f"预算执行分值：填报 {_fmt(fw)}，规则库 {rb.name} 规定 {_short(rb.funds_weight)}"))
-        pair = _rounded_apart(funds.rate, fs.rate, qa) if fs.ratio is not None else None
+        pair = _rounded_apart(f_rate, fs.rate, qexp, qr) if fs.ratio is not None else None
         if pair is not None:
             head.append(Difference(
-                "funds.rate", funds.rate, fs.rate, "funds.rate",
+                "funds.rate", f_rate, fs.rate, "funds.rate",
                 f"执行率：填报 {pair[0]!s}，复算 {pair[1]!s}（{_fmt(fs.executed)}/{_fmt(fs.budget)}"  # type: ignore
                 f"={_short(fs.ratio.scaleb(2).quantize(_RATE_PLACES))}%，{rb.rate_rounding.describe_zh()}）"))
-        pair = _rounded_apart(funds.score, fs.score, qa)
+        pair = _rounded_apart(f_score, fs.score, qexp, qr)
         if pair is not None:
             src = "未取舍的执行率" if rb.score_from == "ratio" else "取舍后的执行率"
             head.append(Difference(
-                "funds.score", funds.score, fs.score, "funds.score",
+                "funds.score", f_score, fs.score, "funds.score",
                 f"预算执行得分：填报 {pair[0]!s}，复算 {pair[1]!s}（{_fmt(fs.weight)}×{src}，"  # type: ignore
                 f"{rb.score_rounding.describe_zh()}）"))
     except _ODD:
         pass
     if head:
         diffs[:0] = head
-    pair = _rounded_apart(form.total, total, qa)
+    pair = _rounded_apart(f_total, total, qexp, qr)
     if pair is not None:
         extra = f"，执行率封顶 {_short(cap)}" if cap is not None else ""
-        diffs.append(Difference("total", form.total, total, "caps.by_rate" if cap is not None else "total",
+        diffs.append(Difference("total", f_total, total, "caps.by_rate" if cap is not None else "total",
                                 f"总分：填报 {pair[0]!s}，复算 {pair[1]!s}（预算执行得分 + 各指标得分{extra}）"))  # type: ignore
-    rg = (form.grade or "").strip() if isinstance(form.grade, str) else ""
+    rg = (f_grade or "").strip() if isinstance(f_grade, str) else ""
     if grade is not None and rg and rg != grade:
         diffs.append(Difference("grade", rg, grade, "grades.bands",
                                 f"评分等级：填报 {rg}，复算 {grade}（总分 {qa(total)!s}）"))  # type: ignore
@@ -625,14 +631,15 @@ def score_form(form: Form, rb: Rulebook, indicators: Sequence[Any] | None = None
     return ScoreResult(form.project_name, rb.name, reported, recomputed, diffs, details, fs, cap, notes)
 
 
-def _rounded_apart(rep: Decimal | None, rec: Decimal | None, qa: Any) -> tuple[Decimal, Decimal] | None:
+def _rounded_apart(rep: Decimal | None, rec: Decimal | None, exp: Decimal,
+                   rounding: str) -> tuple[Decimal, Decimal] | None:
     """(rep, rec) rounded for comparison when they differ at that precision,
     else None (also when a value is missing or odd): the message shows the
     same rounded values, so each is rounded once."""
     if rep is None or rec is None:
         return None
     try:
-        a, b = qa(rep), qa(rec)
+        a, b = rep.quantize(exp, rounding), rec.quantize(exp, rounding)
         return (a, b) if a != b else None
     except _ODD:
         return None

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from ..scoring import Difference, score_funds
@@ -37,7 +38,10 @@ _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
 _NO_ROWS: dict = {}  # shared, never modified
 QUANTITATIVE = frozenset(("positive", "reverse", "zero", "two_sided"))
-_COLUMNS = (("initial_budget", "年初预算数"), ("adjusted_budget", "全年预算数"), ("executed", "全年执行数"))
+# (field, label, its getter: ``map(getter, rows)`` reads a column without a comprehension's function call)
+_COLUMNS = tuple((col, label, attrgetter(col)) for col, label in (
+    ("initial_budget", "年初预算数"), ("adjusted_budget", "全年预算数"), ("executed", "全年执行数")))
+_SOURCE = attrgetter("source")
 
 
 # --------------------------------------------------------------------------
@@ -292,10 +296,10 @@ def executed_over_budget(ctx: FormContext, s) -> Iterator[Hit]:
                   {"executed": ex, "budget": budget, "rate": fs.rate})
         return
     for i, r in enumerate(f.rows):
-        if r.executed is not None and r.adjusted_budget is not None and r.executed > r.adjusted_budget:
-            yield Hit(f"funds.rows[{i}]", f"{r.source}：全年执行数 {fmt(r.executed)} 超过全年预算数 "
-                      f"{fmt(r.adjusted_budget)}", {"source": r.source, "executed": r.executed,
-                                                    "budget": r.adjusted_budget})
+        rex, rbudget = r.executed, r.adjusted_budget  # each model attribute read once
+        if rex is not None and rbudget is not None and rex > rbudget:
+            yield Hit(f"funds.rows[{i}]", f"{r.source}：全年执行数 {fmt(rex)} 超过全年预算数 "
+                      f"{fmt(rbudget)}", {"source": r.source, "executed": rex, "budget": rbudget})
 
 
 @check("JX108", "fund-rows-sum", title="资金来源分项与年度资金总额不符", severity="error", category="arithmetic",
@@ -320,31 +324,34 @@ def fund_rows_sum(ctx: FormContext, s) -> Iterator[Hit] | None:
     rows = f.rows
     if not rows:
         return
-    q = ctx.rb.compare.apply
-    return _fund_rows_sum_rest(ctx, s, f, rows, q)
+    return _fund_rows_sum_rest(ctx, s, f, rows, ctx.rb.compare)
 
 
-def _fund_rows_sum_rest(ctx, s, f, rows, q):
+def _fund_rows_sum_rest(ctx, s, f, rows, rounding):
     """The hits of :func:`fund_rows_sum` past its early returns (a generator: built
     only for the forms that get that far)."""
     sources = None
-    for col, label in _COLUMNS:
+    qe, qr = rounding.exp, rounding.rounding  # Rounding.apply without its call
+    for col, label, get in _COLUMNS:
         total = getattr(f, col)
         if total is None:
             continue
-        vals = [getattr(r, col) for r in rows]
+        vals = list(map(get, rows))
         sub = _ZERO
         seen = False
         for v in vals:
             if v is not None:
                 sub += v
                 seen = True
-        if not seen or sub == total or q(sub) == q(total):
+        if not seen or sub == total:
+            continue
+        qsub = sub.quantize(qe, qr)
+        if qsub == total.quantize(qe, qr):
             continue
         if sources is None:
-            sources = [r.source for r in rows]
+            sources = list(map(_SOURCE, rows))
         parts = " + ".join([f"{src} {fmt(v)}" for src, v in zip(sources, vals)])
-        yield Hit(f"funds.{col}", f"{label}：年度资金总额 {fmt(total)}，其中各项合计 {fmt(q(sub))}（{parts}）",
+        yield Hit(f"funds.{col}", f"{label}：年度资金总额 {fmt(total)}，其中各项合计 {fmt(qsub)}（{parts}）",
                   {"column": col, "total": total, "sum": sub, "rows": dict(zip(sources, vals))})
 
 

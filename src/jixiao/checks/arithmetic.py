@@ -37,6 +37,7 @@ from .context import FormContext
 _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
 _NO_ROWS: dict = {}  # shared, never modified
+_NONE = object()  # not memoized yet (a memoized sum may be None)
 QUANTITATIVE = frozenset(("positive", "reverse", "zero", "two_sided"))
 # (field, label, its getter: ``map(getter, rows)`` reads a column without a comprehension's function call)
 _COLUMNS = tuple((col, label, attrgetter(col)) for col, label in (
@@ -104,8 +105,33 @@ def _not_computable_rows(details: list[Any]) -> list[int]:
 
 def sums(ctx: FormContext) -> tuple[Decimal | None, Decimal | None]:
     """(sum of indicator weights, sum of indicator scores) as printed; None when a value is missing."""
-    v = ctx.memoized.get("arith.sums")
-    return v if v is not None else ctx.memo("arith.sums", _sums, ctx.indicators)
+    return weight_sum(ctx), score_sum(ctx)
+
+
+def weight_sum(ctx: FormContext) -> Decimal | None:
+    """The sum of the indicator weights as printed; None when one is missing.
+
+    It fails (an odd value such as sNaN) wherever the pair of sums did, so it
+    also adds the scores (:func:`score_sum`) unless the engine's parts show
+    that they add up without error (``ScoreResult.indicators_sum``: the same
+    values, already added)."""
+    m = ctx.memoized
+    v = m.get("arith.wsum", _NONE)
+    if v is _NONE:
+        v = _total([i.weight for i in ctx.indicators])
+        if ctx.score.indicators_sum is None:
+            score_sum(ctx)
+        m["arith.wsum"] = v
+    return v
+
+
+def score_sum(ctx: FormContext) -> Decimal | None:
+    """The sum of the indicator scores as printed; None when one is missing."""
+    m = ctx.memoized
+    v = m.get("arith.ssum", _NONE)
+    if v is _NONE:
+        v = m["arith.ssum"] = _total([i.score for i in ctx.indicators])
+    return v
 
 
 def _total(values: list[Decimal | None]) -> Decimal | None:
@@ -113,10 +139,6 @@ def _total(values: list[Decimal | None]) -> Decimal | None:
         return sum(values, _ZERO)  # type: ignore[arg-type, type-var]
     except TypeError:  # a missing value
         return None
-
-
-def _sums(inds: list[Any]) -> tuple[Decimal | None, Decimal | None]:
-    return _total([i.weight for i in inds]), _total([i.score for i in inds])
 
 
 def execution_rate_of(ctx: FormContext) -> Decimal | None:
@@ -462,7 +484,7 @@ def weights_sum(ctx: FormContext, s) -> Hit | None:
     f = ctx.form
     if not f.complete or not ctx.indicators:
         return
-    total, _ = sums(ctx)
+    total = weight_sum(ctx)
     if total is None:
         return
     want = ctx.rb.indicators_total
@@ -530,7 +552,13 @@ def total_not_sum(ctx: FormContext, s) -> Hit | None:
     t = f.total
     if t is None or not f.complete or f.funds.score is None:
         return
-    _, ind_sum = sums(ctx)
+    weight_sum(ctx)  # unused here, but it fails for an odd value as the pair of sums did
+    # The engine's parts, when each is the printed score by value: their sum
+    # is the printed scores' sum by value, without adding the scores again.
+    by_value = ctx.score.indicators_sum
+    if by_value is not None and f.funds.score + by_value == t:
+        return
+    ind_sum = score_sum(ctx)
     if ind_sum is None:
         return
     parts = f.funds.score + ind_sum

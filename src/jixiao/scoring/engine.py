@@ -147,6 +147,11 @@ class ScoreResult:
     funds: FundsScore
     cap: Decimal | None = None  # total cap applied by execution rate, if any
     notes: list[str] = field(default_factory=list)  # Chinese: fallbacks and reasons
+    # The indicator parts of the total (unrounded) when each is its row's
+    # printed score by value, i.e. the sum of the printed scores by value;
+    # else None. The review tests the printed addition (JX105) with it instead
+    # of adding the scores again.
+    indicators_sum: Decimal | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -364,7 +369,20 @@ def _quantitative(weight: Decimal | None, comparison: str | None, target: Decima
                 score = _ZERO
             elif score > weight:
                 score = weight
-        return _scored(index, rule, score, weight, reported, met, cmp, target, actual, formula, None, None, None)
+        # _scored, inline: most rows of a form end here
+        d = _new(IndicatorScore)
+        d.index = index
+        d.rule = rule
+        d.score = score
+        d.weight = weight
+        d.reported = reported
+        d.met = met
+        d.comparison = cmp
+        d.target = target
+        d.actual = actual
+        d.formula = formula
+        d.band = d.band_range = d.in_band = d.reason = None
+        return d
     except _ODD:
         return _not_computable(index, weight, reported, "数值无法计算", cmp, target, actual)
 
@@ -530,6 +548,7 @@ def score_form(form: Form, rb: Rulebook, indicators: Sequence[Any] | None = None
     recomputed_scores: list[Decimal | None] = []
     total: Decimal | None = _ZERO
     missing_part = False
+    printed = True  # each part so far equals its row's printed score (ScoreResult.indicators_sum)
     for i, ind in enumerate(form.indicators if indicators is None else indicators):
         d = score_indicator(ind, rb, i)
         details.append(d)
@@ -537,6 +556,7 @@ def score_form(form: Form, rb: Rulebook, indicators: Sequence[Any] | None = None
         reported_scores.append(rep)
         recomputed_scores.append(rec)
         if rec is None:
+            printed = False
             if rep is None or not rep.is_finite():
                 missing_part = True
                 notes.append(f"第{i + 1}项指标「{ind.name}」：{d.reason}，且未填报得分，总分无法复算")
@@ -545,18 +565,25 @@ def score_form(form: Form, rb: Rulebook, indicators: Sequence[Any] | None = None
             part = rep
         else:
             part = rec
-            if rep is not None:
+            if rep is None:
+                printed = False
+            else:
                 try:
                     # equal values need no rounding (the common case)
-                    if rep != rec and rep.quantize(qexp, qr) != rec.quantize(qexp, qr):
-                        diffs.append(_indicator_difference(d, ind.name, q))
+                    if rep != rec:
+                        printed = False
+                        if rep.quantize(qexp, qr) != rec.quantize(qexp, qr):
+                            diffs.append(_indicator_difference(d, ind.name, q))
                 except _ODD:
-                    pass
+                    printed = False
         try:
             total += part  # type: ignore[operator]
         except _ODD:
             missing_part = True
+            printed = False
             notes.append(f"第{i + 1}项指标「{ind.name}」：得分不是有效数值，总分无法复算")
+
+    ind_sum = total if printed else None
 
     # Funds block
     fscore = fs.score if fs.score is not None else funds.score
@@ -628,7 +655,7 @@ def score_form(form: Form, rb: Rulebook, indicators: Sequence[Any] | None = None
         diffs.append(Difference("grade", rg, grade, "grades.bands",
                                 f"评分等级：填报 {rg}，复算 {grade}（总分 {qa(total)!s}）"))  # type: ignore
 
-    return ScoreResult(form.project_name, rb.name, reported, recomputed, diffs, details, fs, cap, notes)
+    return ScoreResult(form.project_name, rb.name, reported, recomputed, diffs, details, fs, cap, notes, ind_sum)
 
 
 def _rounded_apart(rep: Decimal | None, rec: Decimal | None, exp: Decimal,

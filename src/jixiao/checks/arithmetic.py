@@ -62,17 +62,17 @@ def short(d: Decimal) -> str:
     return s
 
 
-# The memoized values below are computed by module-level functions given
-# their arguments (``ctx.memo(key, fn, ctx)``): no closure is built per call.
+# The memoized values below are stored in ``ctx.memoized`` directly (what
+# ``ctx.memo`` does, without its call): each is asked for by several checks
+# of every form.
 
 def differences(ctx: FormContext) -> dict[str, Difference]:
     """The engine's differences by field path, computed once per form."""
-    d = ctx.memoized.get("arith.diffs")
-    return d if d is not None else ctx.memo("arith.diffs", _differences, ctx.score.differences)
-
-
-def _differences(diffs: list[Difference]) -> dict[str, Difference]:
-    return {d.field: d for d in diffs}
+    m = ctx.memoized
+    d = m.get("arith.diffs")
+    if d is None:
+        d = m["arith.diffs"] = {x.field: x for x in ctx.score.differences}
+    return d
 
 
 def row_differences(ctx: FormContext) -> dict[int, Difference]:
@@ -80,8 +80,11 @@ def row_differences(ctx: FormContext) -> dict[int, Difference]:
     diffs = ctx.score.differences
     if not diffs:
         return _NO_ROWS
-    d = ctx.memoized.get("arith.row_diffs")
-    return d if d is not None else ctx.memo("arith.row_diffs", _row_differences, diffs)
+    m = ctx.memoized
+    d = m.get("arith.row_diffs")
+    if d is None:
+        d = m["arith.row_diffs"] = _row_differences(diffs)
+    return d
 
 
 def _row_differences(diffs: list[Difference]) -> dict[int, Difference]:
@@ -90,17 +93,16 @@ def _row_differences(diffs: list[Difference]) -> dict[int, Difference]:
         f = d.field
         if f.startswith("indicators["):
             out[int(f[11:f.index("]")])] = d
-    return out
+    return out or _NO_ROWS
 
 
 def not_computable_rows(ctx: FormContext) -> list[int]:
     """Rows the engine could not recompute (empty, unreadable or unit-mismatched actuals …)."""
-    rows = ctx.memoized.get("arith.nc_rows")
-    return rows if rows is not None else ctx.memo("arith.nc_rows", _not_computable_rows, ctx.score.indicators)
-
-
-def _not_computable_rows(details: list[Any]) -> list[int]:
-    return [d.index for d in details if d.rule == "not_computable"]
+    m = ctx.memoized
+    rows = m.get("arith.nc_rows")
+    if rows is None:
+        rows = m["arith.nc_rows"] = [d.index for d in ctx.score.indicators if d.rule == "not_computable"]
+    return rows
 
 
 def sums(ctx: FormContext) -> tuple[Decimal | None, Decimal | None]:
@@ -161,8 +163,11 @@ def _score_at_printed_rate(ctx: FormContext) -> Decimal | None:
 
 def _score_follows_wrong_rate(ctx: FormContext) -> bool:
     """True when the rate is wrong and the printed budget score is right *for that rate*."""
-    v = ctx.memoized.get("arith.score_follows_rate")
-    return v if v is not None else ctx.memo("arith.score_follows_rate", _follows_wrong_rate, ctx)
+    m = ctx.memoized
+    v = m.get("arith.score_follows_rate")
+    if v is None:
+        v = m["arith.score_follows_rate"] = _follows_wrong_rate(ctx)
+    return v
 
 
 def _follows_wrong_rate(ctx: FormContext) -> bool:
@@ -171,8 +176,8 @@ def _follows_wrong_rate(ctx: FormContext) -> bool:
         return False
     s = _score_at_printed_rate(ctx)
     rep = ctx.funds.score
-    q = ctx.rb.compare.apply
-    return s is not None and rep is not None and q(s) == q(rep)
+    q = ctx.rb.compare  # Rounding.apply, without its call
+    return s is not None and rep is not None and s.quantize(q.exp, q.rounding) == rep.quantize(q.exp, q.rounding)
 
 
 # --------------------------------------------------------------------------

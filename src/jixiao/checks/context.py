@@ -87,10 +87,11 @@ class RowFacts:
             if sc is not None and w is not None:
                 # both finite Decimals (inline: no call per row)
                 if isinstance(sc, Decimal) and isinstance(w, Decimal) and sc.is_finite() and w.is_finite():
-                    if sc < w:
-                        lost.append(i)
-                    elif sc > w:
-                        above.append(i)
+                    if sc != w:  # full points, the common row, need one comparison
+                        if sc < w:
+                            lost.append(i)
+                        else:
+                            above.append(i)
                 else:
                     lost.append(i)
                     above.append(i)

@@ -617,6 +617,13 @@ def _grade_ok(printed: str, grade: str | None) -> bool:
     return grade is None or printed == grade or printed.startswith(grade)
 
 
+def _grade_evidence(g: str, t: Decimal | None, by_printed: str | None, rec_total: Decimal | None,
+                    by_rec: str | None) -> dict[str, Any]:
+    # built only for a finding (most forms that get past JX107's first test have none)
+    return {"reported": g, "total": t, "grade_of_total": by_printed, "recomputed_total": rec_total,
+            "grade_of_recomputed": by_rec}
+
+
 def _band_text(ctx: FormContext, grade: str) -> str:
     for b in ctx.rb.grades:
         if b.grade == grade:
@@ -659,18 +666,19 @@ def grade_mismatch(ctx: FormContext, s) -> Hit | None:
     g = g.strip()
     by_printed = ctx.rb.grade_for(t)
     by_rec = ctx.score.recomputed.grade
-    q = ctx.rb.compare.apply
-    ev = {"reported": g, "total": t, "grade_of_total": by_printed, "recomputed_total": rec_total,
-          "grade_of_recomputed": by_rec}
     comparable = "funds.weight" not in differences(ctx)  # another funds weight: JX112, totals not comparable
     if by_printed is not None and not _grade_ok(g, by_printed):
         if comparable and by_rec is not None and _grade_ok(g, by_rec):
             return  # the grade is right; the total is wrong (JX105 or a part-score check)
+        q = ctx.rb.compare.apply
+        ev = _grade_evidence(g, t, by_printed, rec_total, by_rec)
         extra = (f"；复算总分 {fmt(q(rec_total))} 对应 {by_rec}"
                  if by_rec is not None and by_rec != by_printed and rec_total is not None else "")
         return Hit("grade", f"评分等级：填报 {g}，按总分 {fmt(t)} 应为 {by_printed}（{_band_text(ctx, by_printed)}）"
                    f"{extra}", ev)
     elif (s.follow_recomputed and comparable and by_rec is not None and rec_total is not None
           and not _grade_ok(g, by_rec)):
+        q = ctx.rb.compare.apply
+        ev = _grade_evidence(g, t, by_printed, rec_total, by_rec)
         return Hit("grade", f"评分等级：填报 {g} 与填报总分 {fmt(t)} 相符，但复算总分 {fmt(q(rec_total))} 对应 "
                    f"{by_rec}（{_band_text(ctx, by_rec)}），等级应随总分更正", ev)

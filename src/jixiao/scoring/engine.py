@@ -322,7 +322,7 @@ def _quantitative(weight: Decimal | None, comparison: str | None, target: Decima
             return _not_computable(index, weight, reported, "分值为负数", cmp, target, actual)
         if target < _ZERO:
             return _not_computable(index, weight, reported, "目标值为负数，无法按比例计分", cmp, target, actual)
-        zero_target = target == _ZERO
+        zero_target = not target  # a finite Decimal here: true only for zero
         two_sided = cmp == "=" and not zero_target and rb.equal_positive == "two_sided"
         if two_sided:
             met = actual == target

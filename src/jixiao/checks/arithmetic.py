@@ -38,6 +38,7 @@ _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
 _NO_ROWS: dict = {}  # shared, never modified
 _NONE = object()  # not memoized yet (a memoized sum may be None)
+_NO_NC: list[int] = []  # shared, never modified
 QUANTITATIVE = frozenset(("positive", "reverse", "zero", "two_sided"))
 # (field, label, its getter: ``map(getter, rows)`` reads a column without a comprehension's function call)
 _COLUMNS = tuple((col, label, attrgetter(col)) for col, label in (
@@ -98,10 +99,13 @@ def _row_differences(diffs: list[Difference]) -> dict[int, Difference]:
 
 def not_computable_rows(ctx: FormContext) -> list[int]:
     """Rows the engine could not recompute (empty, unreadable or unit-mismatched actuals …)."""
+    sr = ctx.score
+    if sr.indicators_sum is not None:  # every row's part is a recomputed score: none is not computable
+        return _NO_NC
     m = ctx.memoized
     rows = m.get("arith.nc_rows")
     if rows is None:
-        rows = m["arith.nc_rows"] = [d.index for d in ctx.score.indicators if d.rule == "not_computable"]
+        rows = m["arith.nc_rows"] = [d.index for d in sr.indicators if d.rule == "not_computable"]
     return rows
 
 

@@ -147,10 +147,10 @@ class ScoreResult:
     funds: FundsScore
     cap: Decimal | None = None  # total cap applied by execution rate, if any
     notes: list[str] = field(default_factory=list)  # Chinese: fallbacks and reasons
-    # The indicator parts of the total (unrounded) when each is its row's
-    # printed score by value, i.e. the sum of the printed scores by value;
-    # else None. The review tests the printed addition (JX105) with it instead
-    # of adding the scores again.
+    # The indicator parts of the total (unrounded) when every row was
+    # recomputed and each part equals the row's printed score by value, i.e.
+    # the sum of the printed scores by value; else None. The review tests the
+    # printed addition (JX105) with it instead of adding the scores again.
     indicators_sum: Decimal | None = field(default=None, repr=False, compare=False)
 
     @property

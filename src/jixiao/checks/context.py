@@ -144,7 +144,7 @@ class FormContext:
     @property
     def rate(self) -> Decimal | None:
         """Execution rate in percent: as printed, else as recomputed."""
-        r = self.form.funds.rate
+        r = self.funds.rate  # form.funds, kept in a slot
         return r if r is not None else self.score.recomputed.rate
 
     @property

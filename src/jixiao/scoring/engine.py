@@ -148,9 +148,10 @@ class ScoreResult:
     cap: Decimal | None = None  # total cap applied by execution rate, if any
     notes: list[str] = field(default_factory=list)  # Chinese: fallbacks and reasons
     # The indicator parts of the total (unrounded) when every row was
-    # recomputed and each part equals the row's printed score by value, i.e.
-    # the sum of the printed scores by value; else None. The review tests the
-    # printed addition (JX105) with it instead of adding the scores again.
+    # recomputed and each part equals the row's printed score, a Decimal, by
+    # value: the sum of the printed scores by value; else None. The review
+    # tests the printed addition (JX105) with it instead of adding the scores
+    # again.
     indicators_sum: Decimal | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -564,9 +565,9 @@ def score_form(form: Form, rb: Rulebook, indicators: Sequence[Any] | None = None
             part = rep
         else:
             part = rec
-            if rep is None:
+            if type(rep) is not Decimal:  # None, or a type that may not add up (float)
                 printed = False
-            else:
+            if rep is not None:
                 try:
                     # equal values need no rounding (the common case)
                     if rep != rec:

@@ -158,16 +158,21 @@ def execution_rate_of(ctx: FormContext) -> Decimal | None:
     return r if r is not None else ctx.funds.rate
 
 
+# The printed rate, budget score, total and grade are read from the engine's
+# ``ctx.score.reported`` (the same values, read from the form by score_form):
+# a slot there is cheaper to read than a field of the pydantic form.
+
+
 def _is_above(score: Decimal | None, weight: Decimal | None) -> bool:
     return score is not None and weight is not None and score > weight
 
 
 def _score_at_printed_rate(ctx: FormContext) -> Decimal | None:
     """The budget score the engine gives at the *printed* rate (and printed weight)."""
-    f = ctx.funds
-    if f.rate is None:
+    rate = ctx.score.reported.rate
+    if rate is None:
         return None
-    return score_funds(f.rate, _HUNDRED, ctx.rb, f.weight).score
+    return score_funds(rate, _HUNDRED, ctx.rb, ctx.funds.weight).score
 
 
 def _score_follows_wrong_rate(ctx: FormContext) -> bool:
@@ -184,7 +189,7 @@ def _follows_wrong_rate(ctx: FormContext) -> bool:
     if "funds.rate" not in diffs or "funds.score" not in diffs:
         return False
     s = _score_at_printed_rate(ctx)
-    rep = ctx.funds.score
+    rep = ctx.score.reported.budget_score
     q = ctx.rb.compare  # Rounding.apply, without its call
     return s is not None and rep is not None and s.quantize(q.exp, q.rounding) == rep.quantize(q.exp, q.rounding)
 
@@ -218,19 +223,21 @@ def rate_mismatch(ctx: FormContext, s) -> Hit | None:
     d = differences(ctx).get("funds.rate")
     if d is None:
         return
-    f, fs, rb = ctx.funds, ctx.score.funds, ctx.rb
+    f, fs, rb, printed = ctx.funds, ctx.score.funds, ctx.rb, ctx.score.reported
     msg = d.message
     ev: dict[str, Any] = {"reported": d.reported, "recomputed": d.recomputed, "executed": fs.executed,
                           "budget": fs.budget, "rounding": rb.rate_rounding.describe_zh()}
-    if (rb.budget_base == "adjusted" and f.initial_budget is not None and f.initial_budget != f.adjusted_budget
-            and f.rate is not None):
-        on_initial = score_funds(f.executed, f.initial_budget, rb).rate
-        if on_initial is not None and rb.compare.apply(on_initial) == rb.compare.apply(f.rate):
-            msg += f"；填报值是按年初预算数 {fmt(f.initial_budget)} 计算的"
-            ev["computed_on"] = "initial_budget"
+    if rb.budget_base == "adjusted":
+        initial = f.initial_budget
+        if initial is not None and initial != f.adjusted_budget and printed.rate is not None:
+            on_initial = score_funds(f.executed, initial, rb).rate
+            if on_initial is not None and rb.compare.apply(on_initial) == rb.compare.apply(printed.rate):
+                msg += f"；填报值是按年初预算数 {fmt(initial)} 计算的"
+                ev["computed_on"] = "initial_budget"
     if _score_follows_wrong_rate(ctx):
-        msg += f"；预算执行得分 {fmt(f.score)} 按填报执行率计算，应随之改为 {fmt(ctx.score.recomputed.budget_score)}"
-        ev["score_reported"] = f.score
+        msg += (f"；预算执行得分 {fmt(printed.budget_score)} 按填报执行率计算，应随之改为 "
+                f"{fmt(ctx.score.recomputed.budget_score)}")
+        ev["score_reported"] = printed.budget_score
         ev["score_recomputed"] = ctx.score.recomputed.budget_score
     return Hit("funds.rate", msg, ev)
 
@@ -262,7 +269,8 @@ def budget_score_mismatch(ctx: FormContext, s) -> Hit | None:
     if d is None:
         return
     f, rb = ctx.funds, ctx.rb
-    if _is_above(f.score, f.weight if f.weight is not None else rb.funds_weight):
+    fw = f.weight
+    if _is_above(ctx.score.reported.budget_score, fw if fw is not None else rb.funds_weight):
         return
     if _score_follows_wrong_rate(ctx):
         return
@@ -457,13 +465,15 @@ def score_above_weight(ctx: FormContext, s) -> Iterator[Hit]:
     Settings: none.
     Limits: the budget block is compared with its printed weight, else the rulebook's.
     """
-    f = ctx.funds
-    fw = f.weight if f.weight is not None else ctx.rb.funds_weight
-    if _is_above(f.score, fw):
+    fw = ctx.funds.weight
+    if fw is None:
+        fw = ctx.rb.funds_weight
+    fscore = ctx.score.reported.budget_score
+    if _is_above(fscore, fw):
         rec = ctx.score.recomputed.budget_score
         extra = f"，复算 {fmt(rec)}" if rec is not None and rec != fw else ""
-        yield Hit("funds.score", f"预算执行得分 {fmt(f.score)} 超过分值 {fmt(fw)}{extra}",
-                  {"score": f.score, "weight": fw, "recomputed": rec})
+        yield Hit("funds.score", f"预算执行得分 {fmt(fscore)} 超过分值 {fmt(fw)}{extra}",
+                  {"score": fscore, "weight": fw, "recomputed": rec})
     details = ctx.score.indicators
     inds = ctx.indicators
     for i in ctx.rows.above:
@@ -562,20 +572,20 @@ def total_not_sum(ctx: FormContext, s) -> Hit | None:
     Settings: none.
     Limits: skipped when a part score is missing or the form was not read completely.
     """
-    f = ctx.form
-    t = f.total
-    if t is None or not f.complete or f.funds.score is None:
+    printed = ctx.score.reported
+    t, fscore = printed.total, printed.budget_score
+    if t is None or not ctx.form.complete or fscore is None:
         return
     weight_sum(ctx)  # unused here, but it fails for an odd value as the pair of sums did
     # The engine's parts, when each is the printed score by value: their sum
     # is the printed scores' sum by value, without adding the scores again.
     by_value = ctx.score.indicators_sum
-    if by_value is not None and f.funds.score + by_value == t:
+    if by_value is not None and fscore + by_value == t:
         return
     ind_sum = score_sum(ctx)
     if ind_sum is None:
         return
-    parts = f.funds.score + ind_sum
+    parts = fscore + ind_sum
     if parts == t:
         return  # the common case; a total above a rate cap is JX106's
     q = ctx.rb.compare.apply
@@ -590,9 +600,9 @@ def total_not_sum(ctx: FormContext, s) -> Hit | None:
         return  # the total is right; a part score is wrong, and is reported at that part
     cap_text = f"，执行率封顶 {short(cap)}" if capped and cap is not None else ""
     extra = f"；复算总分 {fmt(q(rec))}" if rec is not None and q(rec) != q(parts) else ""
-    return Hit("total", f"总分：填报 {fmt(t)}，各项填报得分合计 {fmt(q(parts))}（预算执行 {fmt(f.funds.score)} + "
+    return Hit("total", f"总分：填报 {fmt(t)}，各项填报得分合计 {fmt(q(parts))}（预算执行 {fmt(fscore)} + "
                f"指标 {fmt(q(ind_sum))}{cap_text}）{extra}",
-               {"reported": t, "sum": parts, "budget_score": f.funds.score, "indicator_sum": ind_sum,
+               {"reported": t, "sum": parts, "budget_score": fscore, "indicator_sum": ind_sum,
                 "cap": cap, "recomputed": rec})
 
 
@@ -665,10 +675,11 @@ def grade_mismatch(ctx: FormContext, s) -> Hit | None:
     form prints another funds weight than the rulebook's (JX112: the
     recomputed total then follows a scheme the form does not use).
     """
-    g = ctx.form.grade
+    printed = ctx.score.reported
+    g = printed.grade
     if not g or not ctx.rb.grades_enabled:
         return
-    t = ctx.form.total
+    t = printed.total
     rec_total = ctx.score.recomputed.total
     if g == ctx.score.recomputed.grade and t == rec_total:
         return  # the common case: nothing to compare

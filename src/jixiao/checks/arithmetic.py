@@ -83,8 +83,10 @@ def differences(ctx: FormContext) -> dict[str, Difference]:
 
 def row_differences(ctx: FormContext) -> dict[int, Difference]:
     """The engine's indicator score differences by row index (often empty)."""
-    diffs = ctx.score.differences
-    if not diffs:
+    sr = ctx.score
+    diffs = sr.differences
+    # indicators_sum: every printed score equals the recomputed one, so no row differs
+    if not diffs or sr.indicators_sum is not None:
         return _NO_ROWS
     m = ctx.memoized
     d = m.get("arith.row_diffs")

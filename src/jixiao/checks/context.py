@@ -82,9 +82,16 @@ class RowFacts:
         signed: list[int] = []  # an actual printed with a comparison sign (JX602)
         exceeded: list[int] = []  # positive rule, actual above target (JX303, JX605)
         details = ctx.score.indicators
+        # Every printed score equals its recomputed one, an exact Decimal
+        # (ScoreResult.indicators_sum): a row the engine gave full points
+        # (its score is the weight itself, checked finite) has score == weight.
+        by_value = ctx.score.indicators_sum is not None
         for i, ind in enumerate(ctx.indicators):
             sc, w = ind.score, ind.weight
-            if sc is not None and w is not None:
+            d = details[i]
+            if by_value and d.score is w and type(w) is Decimal:
+                pass  # full points: neither lost nor above
+            elif sc is not None and w is not None:
                 # both finite Decimals (inline: no call per row)
                 if isinstance(sc, Decimal) and isinstance(w, Decimal) and sc.is_finite() and w.is_finite():
                     if sc != w:  # full points, the common row, need one comparison
@@ -97,7 +104,6 @@ class RowFacts:
                     above.append(i)
             if ind.actual_parsed.comparison is not None:
                 signed.append(i)
-            d = details[i]
             # The rule "positive" means the engine checked target and actual
             # (finite, target > 0): an over-achievement needs actual > target.
             if d.rule == "positive" and d.actual > d.target:

@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from functools import lru_cache
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from ..model.framework import LEVEL1_NAMES, LEVEL2_BY_LEVEL1, LEVEL2_NAMES
@@ -58,12 +59,17 @@ def name_key(name: str) -> str:
 class Words:
     """A keyword table compiled into one alternation (longest word first)."""
 
-    __slots__ = ("words", "_rx")
+    __slots__ = ("words", "_rx", "_lens", "_ends")
 
     def __init__(self, words: Iterable[str]):
         self.words = tuple(dict.fromkeys(norm(w) for w in words if w and norm(w)))
         pattern = "|".join(re.escape(w) for w in sorted(self.words, key=len, reverse=True))
         self._rx = re.compile(pattern) if pattern else None
+        # For endswith: the words that end a text are all suffixes of the
+        # longest of them, so the answer (the first in table order) depends on
+        # that one only: word -> the first word of the table it ends with.
+        self._lens = sorted({len(w) for w in self.words}, reverse=True)
+        self._ends = {w: next(v for v in self.words if w.endswith(v)) for w in self.words}
 
     def find(self, text: str) -> str | None:
         """The first keyword found in ``text`` (already normalized), or None."""
@@ -80,8 +86,14 @@ class Words:
         return None
 
     def endswith(self, text: str) -> str | None:
-        for w in self.words:
-            if text.endswith(w):
+        """The first keyword (in table order) that ``text`` ends with, or None.
+        By slices and a dict, longest first: ``str.endswith`` builds an
+        argument tuple per call on CPython 3.11, a loop over the table costs
+        several times more."""
+        ends = self._ends
+        for n in self._lens:
+            w = ends.get(text[-n:])  # text itself when shorter: then it is the longest candidate
+            if w is not None:
                 return w
         return None
 
@@ -169,10 +181,14 @@ _HEAD = dict(_HEAD_CMP)
 _DATE_UNIT_RE = re.compile(r"^[年月](?:\d|[月日号底前内末初中旬])")
 
 
+# Target.bits: the lists of :class:`Facts` a target can be in.
+_UNSIGNED, _UNITLESS, _UNIT, _OVER100, _GE100, _FLOOR, _WORD = 1, 2, 4, 8, 16, 32, 64
+
+
 class Target:
     """A target cell reduced to what the design checks ask about (immutable, shared)."""
 
-    __slots__ = ("number", "cmp", "signed", "unit", "word", "ge", "over100", "ge100")
+    __slots__ = ("number", "cmp", "signed", "unit", "word", "ge", "over100", "ge100", "bits")
 
     def __init__(self, number: Decimal | None, cmp: str | None, signed: bool, unit: str, word: str | None):
         self.number = number  # None for a qualitative or empty target
@@ -183,32 +199,43 @@ class Target:
         self.ge = cmp in _GE and number is not None  # a floor
         self.over100 = number is not None and number > _HUNDRED
         self.ge100 = self.ge and number == _HUNDRED
+        if number is None:
+            self.bits = _WORD if word is not None else 0
+        else:  # a percentage (unit in the rulebook's %) is told per run: _UNIT marks the candidates
+            self.bits = ((0 if signed else _UNSIGNED) | (_FLOOR if self.ge else 0)
+                         | ((_UNIT | (_OVER100 if self.over100 else _GE100 if self.ge100 else 0)) if unit else _UNITLESS))
 
 
 _EMPTY_TARGET = Target(None, None, False, "", None)
 _DATE_TARGET = Target(None, None, True, "", None)  # a deadline: neither a quantity nor a vague word
 
 
+_TAILS = Words(t for t, _ in _TAIL_CMP)  # endswith: the first tail of _TAIL_CMP that ends a unit
+_TAIL = dict(_TAIL_CMP)
+
+
 def _split_unit(unit: str) -> tuple[str, str | None]:
-    u = norm(unit).strip("()")
-    for tail, cmp in _TAIL_CMP:
-        if u.endswith(tail):
-            return u[: -len(tail)].strip("()"), cmp
+    """``unit`` (normalized) without "(...)", and the comparison written as its tail."""
+    u = unit.strip("()")
+    tail = _TAILS.endswith(u)
+    if tail is not None:
+        return u[: -len(tail)].strip("()"), _TAIL[tail]
     return u, None
 
 
 def _make_target(tp: Any) -> Target:
-    if tp.kind == "number" and _DATE_UNIT_RE.match(norm(tp.unit)):
+    kind = tp.kind
+    if kind == "number" and _DATE_UNIT_RE.match(u := norm(tp.unit)):
         t = _DATE_TARGET
-    elif tp.kind == "number":
-        unit, tail_cmp = _split_unit(tp.unit)
+    elif kind == "number":
+        unit, tail_cmp = _split_unit(u)
         cmp = tp.comparison or tail_cmp
         t = Target(tp.number, cmp, cmp is not None, unit, None)
-    elif tp.kind == "text":
+    elif kind == "text":
         w = norm(tp.word or tp.raw)
         m = _HEAD_RE.match(w)
         if m is not None:  # "不低于95%": a quantity with its direction in words
-            unit, _tail = _split_unit(m.group(3))
+            unit, _tail = _split_unit(norm(m.group(3)))
             t = Target(Decimal(m.group(2)), _HEAD[m.group(1)], True, unit, None)
         else:
             t = Target(None, tp.comparison, tp.comparison is not None, "", w)
@@ -243,7 +270,9 @@ _NAMES: dict[str, tuple[str, str]] = {}
 def _name_info(name: str) -> tuple[str, str]:
     if len(_NAMES) > 1 << 16:
         _NAMES.clear()
-    v = _NAMES[name] = (norm(name), name_key(name))
+    n = norm(name)
+    # name_key(name); most names are letters only (\W is "not alphanumeric, not _", as for isalnum)
+    v = _NAMES[name] = (n, n if n.isalnum() else _NONWORD_RE.sub("", n))
     return v
 
 
@@ -252,6 +281,11 @@ _L2 = frozenset(LEVEL2_NAMES)
 _LEVEL1_OF: dict[str, tuple[str, ...]] = {
     l2: tuple(l1 for l1, l2s in LEVEL2_BY_LEVEL1.items() if l2 in l2s) for l2 in LEVEL2_NAMES}
 _LEVEL1S_OF = {l2: frozenset(l1s) for l2, l1s in _LEVEL1_OF.items()}
+
+
+_BITS = attrgetter("bits")
+_NAME, _TARGET_PARSED, _LEVEL1, _LEVEL2 = (attrgetter(a) for a in ("name", "target_parsed", "level1", "level2"))
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
 
 
 class Facts:
@@ -263,52 +297,53 @@ class Facts:
                  "words", "level1s", "bad_pairs")
 
     def __init__(self, ctx: FormContext):
-        pu = percent_units(ctx.rb)
-        self.names: list[str] = []
-        self.keys: list[str] = []
-        self.targets: list[Target] = []
-        self.unsigned: list[int] = []  # quantitative, no direction
-        self.unitless: list[int] = []
+        inds = ctx.indicators
+        names_get, targets_get = _NAMES.get, _TARGETS.get
+        try:
+            nms = [names_get(name) or _name_info(name) for name in map(_NAME, inds)]
+            targets = [targets_get(tp.raw) or _make_target(tp) for tp in map(_TARGET_PARSED, inds)]
+            pairs = set(zip(map(_LEVEL1, inds), map(_LEVEL2, inds)))
+        except Exception:  # odd input (a form built without validation)
+            _raise_by_row(ctx)
+            raise
+        self.names: list[str] = list(map(_FIRST, nms))
+        self.keys: list[str] = list(map(_SECOND, nms))
+        self.targets: list[Target] = targets
+        self.level1s = {l1 for l1, _l2 in pairs}
+        # The lists below are in row order; a list no target of the form can
+        # be in is not walked for.
+        kinds = 0
+        for b in set(map(_BITS, targets)):
+            kinds |= b
+        self.unsigned: list[int] = [i for i, t in enumerate(targets) if t.bits & _UNSIGNED] if kinds & _UNSIGNED else []
+        self.unitless: list[int] = [i for i, t in enumerate(targets) if t.bits & _UNITLESS] if kinds & _UNITLESS else []
         self.pct: list[int] = []  # target in %
         self.pct_over: list[int] = []  # ... above 100
         self.pct_ge100: list[int] = []  # ... ≥100 / >100
-        self.ge: list[int] = []  # quantitative floor (≥, >)
-        self.words: list[int] = []  # qualitative target
-        self.bad_pairs: list[int] = []  # level 2 outside its level 1
-        l1s: set[str] = set()
-        names, keys, targets = self.names, self.keys, self.targets
-        targets_get, names_get, l1_ok = _TARGETS.get, _NAMES.get, _LEVEL1S_OF.get
-        unsigned, unitless, pct, pct_over, pct_ge100, ge, words, bad = (
-            self.unsigned.append, self.unitless.append, self.pct.append, self.pct_over.append,
-            self.pct_ge100.append, self.ge.append, self.words.append, self.bad_pairs.append)
-        for i, ind in enumerate(ctx.indicators):
-            nm = names_get(ind.name) or _name_info(ind.name)
-            names.append(nm[0])
-            keys.append(nm[1])
-            tp = ind.target_parsed
-            t = targets_get(tp.raw) or _make_target(tp)
-            targets.append(t)
-            if t.number is not None:
-                if not t.signed:
-                    unsigned(i)
-                if not t.unit:
-                    unitless(i)
-                elif t.unit in pu:
-                    pct(i)
-                    if t.over100:
-                        pct_over(i)
-                    elif t.ge100:
-                        pct_ge100(i)
-                if t.ge:
-                    ge(i)
-            elif t.word is not None:
-                words(i)
-            l1 = ind.level1
-            l1s.add(l1)
-            ok = l1_ok(ind.level2)
-            if ok is not None and l1 not in ok and l1 in _L1:
-                bad(i)
-        self.level1s = l1s
+        if kinds & _UNIT:
+            pu = percent_units(ctx.rb)
+            self.pct = pct = [i for i, t in enumerate(targets) if t.bits & _UNIT and t.unit in pu]
+            if kinds & _OVER100:
+                self.pct_over = [i for i in pct if targets[i].bits & _OVER100]
+            if kinds & _GE100:
+                self.pct_ge100 = [i for i in pct if targets[i].bits & _GE100]
+        self.ge: list[int] = [i for i, t in enumerate(targets) if t.bits & _FLOOR] if kinds & _FLOOR else []
+        self.words: list[int] = [i for i, t in enumerate(targets) if t.bits & _WORD] if kinds & _WORD else []
+        # level 2 outside its level 1
+        bad = {p for p in pairs if (ok := _LEVEL1S_OF.get(p[1])) is not None and p[0] not in ok and p[0] in _L1}
+        self.bad_pairs: list[int] = (
+            [i for i, p in enumerate(zip(map(_LEVEL1, inds), map(_LEVEL2, inds))) if p in bad] if bad else [])
+
+
+def _raise_by_row(ctx: FormContext) -> None:
+    """Read the rows one by one (name, target, level 1, level 2 of row 0, then
+    row 1 ...), as :class:`Facts` once did: on odd input, the error raised is
+    the first one in that order, whatever the faster pass met first."""
+    for ind in ctx.indicators:
+        _NAMES.get(ind.name) or _name_info(ind.name)
+        tp = ind.target_parsed
+        _TARGETS.get(tp.raw) or _make_target(tp)
+        hash(ind.level1), hash(ind.level2)
 
 
 def facts(ctx: FormContext) -> Facts:
@@ -620,7 +655,10 @@ class _PlacementRule:
 
 def _build_placement(s: Any) -> NameCache:
     rules = tuple(_PlacementRule(dict(r)) for r in s.rules)
-    return NameCache(lambda name: tuple(r for r in rules if r.words.find(name) and not r.unless.find(name)))
+    # Most names have no rule's word: one search over all the words rules them out.
+    anyword = Words(w for r in rules for w in r.words.words)
+    return NameCache(lambda name: () if anyword.find(name) is None else
+                     tuple(r for r in rules if r.words.find(name) and not r.unless.find(name)))
 
 
 _placement = PerRun(_build_placement)  # name -> the rules whose words it has

@@ -21,7 +21,6 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from functools import lru_cache
-from operator import attrgetter, itemgetter
 from typing import Any
 
 from ..model.framework import LEVEL1_NAMES, LEVEL2_BY_LEVEL1, LEVEL2_NAMES
@@ -181,14 +180,10 @@ _HEAD = dict(_HEAD_CMP)
 _DATE_UNIT_RE = re.compile(r"^[年月](?:\d|[月日号底前内末初中旬])")
 
 
-# Target.bits: the lists of :class:`Facts` a target can be in.
-_UNSIGNED, _UNITLESS, _UNIT, _OVER100, _GE100, _FLOOR, _WORD = 1, 2, 4, 8, 16, 32, 64
-
-
 class Target:
     """A target cell reduced to what the design checks ask about (immutable, shared)."""
 
-    __slots__ = ("number", "cmp", "signed", "unit", "word", "ge", "over100", "ge100", "bits")
+    __slots__ = ("number", "cmp", "signed", "unit", "word", "ge", "over100", "ge100")
 
     def __init__(self, number: Decimal | None, cmp: str | None, signed: bool, unit: str, word: str | None):
         self.number = number  # None for a qualitative or empty target
@@ -199,11 +194,6 @@ class Target:
         self.ge = cmp in _GE and number is not None  # a floor
         self.over100 = number is not None and number > _HUNDRED
         self.ge100 = self.ge and number == _HUNDRED
-        if number is None:
-            self.bits = _WORD if word is not None else 0
-        else:  # a percentage (unit in the rulebook's %) is told per run: _UNIT marks the candidates
-            self.bits = ((0 if signed else _UNSIGNED) | (_FLOOR if self.ge else 0)
-                         | ((_UNIT | (_OVER100 if self.over100 else _GE100 if self.ge100 else 0)) if unit else _UNITLESS))
 
 
 _EMPTY_TARGET = Target(None, None, False, "", None)
@@ -283,11 +273,6 @@ _LEVEL1_OF: dict[str, tuple[str, ...]] = {
 _LEVEL1S_OF = {l2: frozenset(l1s) for l2, l1s in _LEVEL1_OF.items()}
 
 
-_BITS = attrgetter("bits")
-_NAME, _TARGET_PARSED, _LEVEL1, _LEVEL2 = (attrgetter(a) for a in ("name", "target_parsed", "level1", "level2"))
-_FIRST, _SECOND = itemgetter(0), itemgetter(1)
-
-
 class Facts:
     """Per-form derived values shared by the JX5xx checks, computed in one
     pass (``ctx.memo``): normalized names, targets, and the rows each check
@@ -297,53 +282,52 @@ class Facts:
                  "words", "level1s", "bad_pairs")
 
     def __init__(self, ctx: FormContext):
-        inds = ctx.indicators
-        names_get, targets_get = _NAMES.get, _TARGETS.get
-        try:
-            nms = [names_get(name) or _name_info(name) for name in map(_NAME, inds)]
-            targets = [targets_get(tp.raw) or _make_target(tp) for tp in map(_TARGET_PARSED, inds)]
-            pairs = set(zip(map(_LEVEL1, inds), map(_LEVEL2, inds)))
-        except Exception:  # odd input (a form built without validation)
-            _raise_by_row(ctx)
-            raise
-        self.names: list[str] = list(map(_FIRST, nms))
-        self.keys: list[str] = list(map(_SECOND, nms))
-        self.targets: list[Target] = targets
-        self.level1s = {l1 for l1, _l2 in pairs}
-        # The lists below are in row order; a list no target of the form can
-        # be in is not walked for.
-        kinds = 0
-        for b in set(map(_BITS, targets)):
-            kinds |= b
-        self.unsigned: list[int] = [i for i, t in enumerate(targets) if t.bits & _UNSIGNED] if kinds & _UNSIGNED else []
-        self.unitless: list[int] = [i for i, t in enumerate(targets) if t.bits & _UNITLESS] if kinds & _UNITLESS else []
+        pu = percent_units(ctx.rb)
+        self.names: list[str] = []
+        self.keys: list[str] = []
+        self.targets: list[Target] = []
+        self.unsigned: list[int] = []  # quantitative, no direction
+        self.unitless: list[int] = []
         self.pct: list[int] = []  # target in %
         self.pct_over: list[int] = []  # ... above 100
         self.pct_ge100: list[int] = []  # ... ≥100 / >100
-        if kinds & _UNIT:
-            pu = percent_units(ctx.rb)
-            self.pct = pct = [i for i, t in enumerate(targets) if t.bits & _UNIT and t.unit in pu]
-            if kinds & _OVER100:
-                self.pct_over = [i for i in pct if targets[i].bits & _OVER100]
-            if kinds & _GE100:
-                self.pct_ge100 = [i for i in pct if targets[i].bits & _GE100]
-        self.ge: list[int] = [i for i, t in enumerate(targets) if t.bits & _FLOOR] if kinds & _FLOOR else []
-        self.words: list[int] = [i for i, t in enumerate(targets) if t.bits & _WORD] if kinds & _WORD else []
-        # level 2 outside its level 1
-        bad = {p for p in pairs if (ok := _LEVEL1S_OF.get(p[1])) is not None and p[0] not in ok and p[0] in _L1}
-        self.bad_pairs: list[int] = (
-            [i for i, p in enumerate(zip(map(_LEVEL1, inds), map(_LEVEL2, inds))) if p in bad] if bad else [])
-
-
-def _raise_by_row(ctx: FormContext) -> None:
-    """Read the rows one by one (name, target, level 1, level 2 of row 0, then
-    row 1 ...), as :class:`Facts` once did: on odd input, the error raised is
-    the first one in that order, whatever the faster pass met first."""
-    for ind in ctx.indicators:
-        _NAMES.get(ind.name) or _name_info(ind.name)
-        tp = ind.target_parsed
-        _TARGETS.get(tp.raw) or _make_target(tp)
-        hash(ind.level1), hash(ind.level2)
+        self.ge: list[int] = []  # quantitative floor (≥, >)
+        self.words: list[int] = []  # qualitative target
+        self.bad_pairs: list[int] = []  # level 2 outside its level 1
+        l1s: set[str] = set()
+        names, keys, targets = self.names, self.keys, self.targets
+        targets_get, names_get, l1_ok = _TARGETS.get, _NAMES.get, _LEVEL1S_OF.get
+        unsigned, unitless, pct, pct_over, pct_ge100, ge, words, bad = (
+            self.unsigned.append, self.unitless.append, self.pct.append, self.pct_over.append,
+            self.pct_ge100.append, self.ge.append, self.words.append, self.bad_pairs.append)
+        for i, ind in enumerate(ctx.indicators):
+            nm = names_get(ind.name) or _name_info(ind.name)
+            names.append(nm[0])
+            keys.append(nm[1])
+            tp = ind.target_parsed
+            t = targets_get(tp.raw) or _make_target(tp)
+            targets.append(t)
+            if t.number is not None:
+                if not t.signed:
+                    unsigned(i)
+                if not t.unit:
+                    unitless(i)
+                elif t.unit in pu:
+                    pct(i)
+                    if t.over100:
+                        pct_over(i)
+                    elif t.ge100:
+                        pct_ge100(i)
+                if t.ge:
+                    ge(i)
+            elif t.word is not None:
+                words(i)
+            l1 = ind.level1
+            l1s.add(l1)
+            ok = l1_ok(ind.level2)
+            if ok is not None and l1 not in ok and l1 in _L1:
+                bad(i)
+        self.level1s = l1s
 
 
 def facts(ctx: FormContext) -> Facts:

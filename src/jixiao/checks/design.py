@@ -58,16 +58,16 @@ def name_key(name: str) -> str:
 class Words:
     """A keyword table compiled into one alternation (longest word first)."""
 
-    __slots__ = ("words", "_rx", "_lens", "_ends")
+    __slots__ = ("words", "_rx", "_end_rx", "_ends")
 
     def __init__(self, words: Iterable[str]):
         self.words = tuple(dict.fromkeys(norm(w) for w in words if w and norm(w)))
         pattern = "|".join(re.escape(w) for w in sorted(self.words, key=len, reverse=True))
         self._rx = re.compile(pattern) if pattern else None
         # For endswith: the words that end a text are all suffixes of the
-        # longest of them, so the answer (the first in table order) depends on
-        # that one only: word -> the first word of the table it ends with.
-        self._lens = sorted({len(w) for w in self.words}, reverse=True)
+        # longest of them (which the search for an ending finds: leftmost), so
+        # the answer, the first in table order, depends on that one only.
+        self._end_rx = re.compile(f"(?:{pattern})\\Z") if pattern else None
         self._ends = {w: next(v for v in self.words if w.endswith(v)) for w in self.words}
 
     def find(self, text: str) -> str | None:
@@ -86,15 +86,12 @@ class Words:
 
     def endswith(self, text: str) -> str | None:
         """The first keyword (in table order) that ``text`` ends with, or None.
-        By slices and a dict, longest first: ``str.endswith`` builds an
-        argument tuple per call on CPython 3.11, a loop over the table costs
-        several times more."""
-        ends = self._ends
-        for n in self._lens:
-            w = ends.get(text[-n:])  # text itself when shorter: then it is the longest candidate
-            if w is not None:
-                return w
-        return None
+        One search, not a loop of ``str.endswith`` (which builds an argument
+        tuple per call on CPython 3.11)."""
+        if self._end_rx is None:
+            return None
+        m = self._end_rx.search(text)
+        return self._ends[m.group()] if m else None
 
 
 def PerRun(build: Callable[[Any], Any]) -> Callable[[Any], Any]:  # noqa: N802 (was a class; same use)
@@ -623,13 +620,19 @@ def payment_as_output(ctx: FormContext, s):
 # JX508-JX510, JX514: where rows sit in the framework
 
 
+_NEVER = re.compile(r"(?!)")  # matches nothing: an empty keyword table
+
+
 class _PlacementRule:
-    __slots__ = ("label", "words", "unless", "allowed", "suggest", "blocks")
+    __slots__ = ("label", "words", "unless", "has_word", "has_unless", "allowed", "suggest", "blocks")
 
     def __init__(self, d: dict):
         self.label = d["label"]
         self.words = Words(d["words"])
         self.unless = Words(d.get("unless", ()))
+        # Words.find(name) is not None, without its call and group().
+        self.has_word = (self.words._rx or _NEVER).search
+        self.has_unless = (self.unless._rx or _NEVER).search
         self.allowed = frozenset(d["allowed"])
         self.suggest = d.get("suggest") or "、".join(d["allowed"])
         # Level-1 blocks holding every allowed level 2 (a rule that points at one block).
@@ -640,9 +643,14 @@ class _PlacementRule:
 def _build_placement(s: Any) -> NameCache:
     rules = tuple(_PlacementRule(dict(r)) for r in s.rules)
     # Most names have no rule's word: one search over all the words rules them out.
-    anyword = Words(w for r in rules for w in r.words.words)
-    return NameCache(lambda name: () if anyword.find(name) is None else
-                     tuple(r for r in rules if r.words.find(name) and not r.unless.find(name)))
+    anyword = (Words(w for r in rules for w in r.words.words)._rx or _NEVER).search
+
+    def rules_for(name: str) -> tuple[_PlacementRule, ...]:
+        if anyword(name) is None:
+            return ()
+        return tuple([r for r in rules if r.has_word(name) and not r.has_unless(name)])
+
+    return NameCache(rules_for)
 
 
 _placement = PerRun(_build_placement)  # name -> the rules whose words it has

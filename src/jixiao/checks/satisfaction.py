@@ -19,23 +19,19 @@ from typing import Any
 
 from .base import Hit, check
 from .context import FormContext
-from .design import SAT_LEVEL1 as _BLOCK_L1
-from .design import SAT_LEVEL2 as _BLOCK_L2
-from .design import SAT_WORD as _WORD
 from .design import NameCache, PerRun, Words, enabled, fmt, norm, percent_units, squeeze, target_of
+
+_BLOCK_L1 = "满意度指标"
+_BLOCK_L2 = "服务对象满意度指标"
+_WORD = "满意"
 
 
 class SatFacts:
-    """Per-form: which rows are satisfaction rows (``ctx.memo``). Found by
-    the design checks' pass over the rows when it ran (:class:`design.Facts`)."""
+    """Per-form: which rows are satisfaction rows (``ctx.memo``)."""
 
     __slots__ = ("rows", "block")
 
     def __init__(self, ctx: FormContext):
-        fx = ctx.memoized.get("design.facts")
-        if fx is not None:
-            self.rows, self.block = fx.sat_rows, fx.sat_block
-            return
         self.rows: list[int] = []  # every satisfaction row
         self.block: list[int] = []  # rows of the satisfaction block
         for i, ind in enumerate(ctx.indicators):

@@ -20,7 +20,7 @@ from typing import Any
 from .arithmetic import execution_rate_of, fmt, short
 from .base import Hit, check
 from .context import FormContext
-from .design import PerRun, enabled
+from .design import NameCache, PerRun, enabled
 
 _NUM = Decimal("0.01")
 _HUNDRED = Decimal(100)
@@ -45,6 +45,14 @@ def _words_re(words: tuple[str, ...]) -> re.Pattern[str]:
 
 
 _no_newline = PerRun(lambda words: not any("\n" in w for w in words))  # keyword table -> bool, per run
+
+
+def _build_payment_names(s: Any) -> NameCache:
+    pay, skip = _words_re(s.payment_words), _words_re(s.exclude_words)
+    return NameCache(lambda name: pay.search(name) is not None and skip.search(name) is None)
+
+
+_payment_names = PerRun(_build_payment_names)  # name -> about paying out the money (JX402's tables), per run
 
 
 def _enabled(ctx: FormContext, code: str) -> bool:
@@ -79,15 +87,15 @@ def _find_payment_rows(ctx: FormContext, s) -> list[tuple[int, Decimal]]:
     rate = execution_rate_of(ctx)
     if rate is None or rate >= s.rate_below:
         return []
-    pay, skip = _words_re(s.payment_words), _words_re(s.exclude_words)
     inds = ctx.indicators
     # One search over all the names, joined by newlines, rules out the common
     # form with no payment row (exact unless a payment word holds a newline).
-    if _no_newline(s.payment_words) and not pay.search("\n".join([ind.name for ind in inds])):
+    if _no_newline(s.payment_words) and not _words_re(s.payment_words).search("\n".join([ind.name for ind in inds])):
         return []
+    is_payment = _payment_names(s)
     out = []
     for i, ind in enumerate(inds):
-        if not pay.search(ind.name) or skip.search(ind.name):
+        if not is_payment(ind.name):
             continue
         a = ind.actual_parsed
         if a.kind != "number" or a.number is None or a.number < s.reported_at_least:

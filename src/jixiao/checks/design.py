@@ -1046,6 +1046,7 @@ def _weights_verdict(sums: dict[str, Decimal], rb: Any, s: Any) -> tuple[str, di
     off = [b for b, w in guide.items() if abs(sums[b] - w) > s.tolerance]
     if not off:
         return None
-    have = "、".join(f"{b.removesuffix('指标')}{fmt(sums[b])}" for b in guide)
+    # The sums are new Decimals: printed directly (fmt's look-up would hash them).
+    have = "、".join(f"{b.removesuffix('指标')}{format(sums[b].normalize(), 'f')}" for b in guide)
     want = "、".join(f"{b.removesuffix('指标')}{fmt(w)}" for b, w in guide.items())
     return f"一级指标分值为{have}，与指引的{want}不同（规则库 {rb.name}）", dict(guide), off

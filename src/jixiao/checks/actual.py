@@ -30,10 +30,6 @@ _SPACES = str.maketrans("", "", " \t\u3000")
 _ONE = Decimal(1)
 
 
-def _enabled(ctx: FormContext, code: str) -> bool:
-    return enabled(ctx, code)
-
-
 @check("JX601", "text-actual-for-numeric-target", title="数值目标的实际完成值不是数值", severity="warning",
        category="actual",
        basis="domain.md §4.8：定量指标填“达成指标”等用语而非实际数值；财预〔2020〕10号 自评表：填写全年实际值",
@@ -223,7 +219,7 @@ def target_set_too_low(ctx: FormContext, s) -> Iterator[Hit] | None:
     if not exceeded:
         return
     over = ctx.rb.over_achievement
-    jx303 = _enabled(ctx, "JX303")
+    jx303 = enabled(ctx, "JX303")
     details = ctx.score.indicators
     return _target_set_too_low_rest(ctx, s, exceeded, over, jx303, details)
 

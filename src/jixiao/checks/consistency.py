@@ -55,10 +55,6 @@ def _build_payment_names(s: Any) -> NameCache:
 _payment_names = PerRun(_build_payment_names)  # name -> about paying out the money (JX402's tables), per run
 
 
-def _enabled(ctx: FormContext, code: str) -> bool:
-    return enabled(ctx, code)
-
-
 def _all_full(inds: list[Any]) -> bool:
     """Every row has a score at (or above) its weight; False for no rows or a missing value."""
     if not inds:
@@ -173,7 +169,7 @@ def low_spending_full_outputs(ctx: FormContext, s) -> Hit | None:
     outputs = [ind for ind in ctx.indicators if ind.level1 == _OUTPUT]
     if not _all_full(outputs):
         return
-    if _enabled(ctx, "JX402") and _payment_rows(ctx, ctx.config.settings["JX402"]):  # type: ignore[union-attr]
+    if enabled(ctx, "JX402") and _payment_rows(ctx, ctx.config.settings["JX402"]):  # type: ignore[union-attr]
         return
     return Hit("funds.rate", f"执行率 {fmt(rate)}%，低于 {short(s.rate_below)}%，但 {len(outputs)} 项产出指标全部得满分",
                {"rate": rate, "threshold": s.rate_below, "outputs": len(outputs)})
@@ -253,7 +249,7 @@ def perfect_score_suspicion(ctx: FormContext, s) -> Hit | None:
     inds = ctx.indicators
     if not _all_full(inds):
         return
-    if (_enabled(ctx, "JX401") and rate < ctx.config.settings["JX401"].rate_below  # type: ignore[union-attr]
+    if (enabled(ctx, "JX401") and rate < ctx.config.settings["JX401"].rate_below  # type: ignore[union-attr]
             and any(ind.level1 == _OUTPUT for ind in inds)):
         return  # JX401 reports it (every output is full, as every row is)
     fs = ctx.score.funds

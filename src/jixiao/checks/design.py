@@ -893,12 +893,13 @@ def vague_targets(ctx: FormContext, s):
 
 
 class _WordRule:
-    __slots__ = ("label", "targets", "name_words")
+    __slots__ = ("label", "targets", "name_words", "name_word")
 
     def __init__(self, d: dict):
         self.label = d["label"]
         self.targets = frozenset(norm(w) for w in d["targets"])
         self.name_words = Words(d["name_words"])
+        self.name_word = NameCache(self.name_words.find)  # name -> its first name word (None: none)
 
 
 def _build_fit(s: Any) -> dict[str, _WordRule]:
@@ -947,7 +948,7 @@ def _target_word_misfit_rest(ctx, s, fx, rule_of):
     for i in fx.words:
         w = fx.targets[i].word
         r = rule_of.get(w or "")
-        if r is None or r.name_words.find(fx.names[i]) is not None:
+        if r is None or r.name_word(fx.names[i]) is not None:
             continue
         ind = ctx.indicators[i]
         yield Hit(f"indicators[{i}].target",

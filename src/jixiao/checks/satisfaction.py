@@ -211,11 +211,10 @@ def perfect_satisfaction_no_survey(ctx: FormContext, s):
     if not sf.rows:
         return
     units, perfect = _rate_units(s)
-    pct = percent_units(ctx.rb)
     rows = []
     for i in sf.rows:
         a = _actual_rate(ctx, i)
-        if a is not None and a[0] == perfect and (a[1] in units or a[1] in pct):
+        if a is not None and a[0] == perfect and (a[1] in units or a[1] in percent_units(ctx.rb)):
             rows.append(i)
     if not rows or survey_word(ctx, s) is not None:
         return

@@ -150,7 +150,17 @@ def fmt(d: Decimal | None) -> str:
     if s is None:
         if len(_FMT) > 4096:
             _FMT.clear()
-        s = _FMT[d] = format(d.normalize(), "f")
+        s = _FMT[d] = _plain(d.normalize())
+    return s
+
+
+def _plain(n: Decimal) -> str:
+    """``format(n, "f")`` for a normalized ``n``: ``str(n)`` when it has no
+    exponent (the same text), the integer for a positive exponent (5E+1 -> 50).
+    ``format`` with a spec costs a Decimal several times more."""
+    s = str(n)
+    if "E" in s:
+        return str(int(n)) if "E+" in s else format(n, "f")
     return s
 
 
@@ -1048,6 +1058,6 @@ def _weights_verdict(sums: dict[str, Decimal], rb: Any, s: Any) -> tuple[str, di
     if not off:
         return None
     # The sums are new Decimals: printed directly (fmt's look-up would hash them).
-    have = "、".join(f"{b.removesuffix('指标')}{format(sums[b].normalize(), 'f')}" for b in guide)
+    have = "、".join(f"{b.removesuffix('指标')}{_plain(sums[b].normalize())}" for b in guide)
     want = "、".join(f"{b.removesuffix('指标')}{fmt(w)}" for b, w in guide.items())
     return f"一级指标分值为{have}，与指引的{want}不同（规则库 {rb.name}）", dict(guide), off

@@ -14,6 +14,8 @@ from .base import Hit, check
 from .context import FormContext
 
 _NUM = Decimal("0.01")
+# Decimals in messages are written ``{x!s}``: the same text as ``{x}`` (for a
+# Decimal ``format(x, "")`` is ``str(x)``) without the format-spec machinery.
 
 
 def _placeholder(ctx: FormContext, i: int) -> str:
@@ -40,7 +42,7 @@ def no_note_low_execution(ctx: FormContext, s):
     rate = ctx.rate
     if rate is None or rate >= s.rate_below or ctx.any_note:
         return
-    return Hit("funds.rate", f"执行率{rate.quantize(_NUM)}%，低于{s.rate_below}%，但偏差原因分析为空",
+    return Hit("funds.rate", f"执行率{rate.quantize(_NUM)!s}%，低于{s.rate_below!s}%，但偏差原因分析为空",
                {"rate": rate, "threshold": s.rate_below})
 
 
@@ -61,7 +63,7 @@ def no_note_below_100(ctx: FormContext, s):
     jx301 = ctx.config.settings["JX301"].rate_below if ctx.config is not None else Decimal(90)
     if rate is None or rate >= s.rate_below or rate < jx301 or ctx.any_note:
         return
-    return Hit("funds.rate", f"执行率{rate.quantize(_NUM)}%，未达到{s.rate_below}%，但没有说明原因",
+    return Hit("funds.rate", f"执行率{rate.quantize(_NUM)!s}%，未达到{s.rate_below!s}%，但没有说明原因",
                {"rate": rate, "threshold": s.rate_below})
 
 
@@ -80,7 +82,7 @@ def no_note_lost_points(ctx: FormContext, s):
         ind = ctx.indicators[i]
         if ctx.lost_points(i) and not ctx.has_note(i):
             yield Hit(f"indicators[{i}].deviation",
-                      f"“{ind.name}”得分{ind.score}低于分值{ind.weight}，但没有偏差原因分析{_placeholder(ctx, i)}",
+                      f"“{ind.name}”得分{ind.score!s}低于分值{ind.weight!s}，但没有偏差原因分析{_placeholder(ctx, i)}",
                       {"name": ind.name, "weight": ind.weight, "score": ind.score, "deviation": ind.deviation})
 
 
@@ -113,8 +115,8 @@ def no_note_large_deviation(ctx: FormContext, s):
             continue
         ind = ctx.indicators[i]
         yield Hit(f"indicators[{i}].deviation",
-                  f"“{ind.name}”完成值{ind.actual}为目标{ind.target}的{(ratio * 100).quantize(Decimal(1))}%，"
-                  f"超过{(over * 100).quantize(Decimal(1))}%，但没有说明原因",
+                  f"“{ind.name}”完成值{ind.actual}为目标{ind.target}的{(ratio * 100).quantize(Decimal(1))!s}%，"
+                  f"超过{(over * 100).quantize(Decimal(1))!s}%，但没有说明原因",
                   {"name": ind.name, "target": ind.target, "actual": ind.actual, "ratio": ratio})
 
 
@@ -166,5 +168,5 @@ def note_contradicts_row(ctx: FormContext, s):
         hits = [w for w in s.negative_words if w in ind.deviation]
         if hits:
             yield Hit(f"indicators[{i}].deviation",
-                      f"“{ind.name}”的偏差说明提到“{hits[0]}”，但该指标完成值{ind.actual}、得满分{ind.score}",
+                      f"“{ind.name}”的偏差说明提到“{hits[0]}”，但该指标完成值{ind.actual}、得满分{ind.score!s}",
                       {"name": ind.name, "words": hits, "actual": ind.actual, "score": ind.score})

@@ -73,7 +73,7 @@ def _text_actual_for_numeric_target_rest(ctx, s, nc):
        category="actual",
        basis="domain.md §4.8：把年度指标值（连同比较符号）照抄为实际完成值",
        hint="填写实际测得的数值（如 97%），不要照抄目标（≥95%）。")
-def target_copied_as_actual(ctx: FormContext, s) -> Iterator[Hit]:
+def target_copied_as_actual(ctx: FormContext, s) -> Iterator[Hit] | None:
     """The actual repeats the target together with its comparison sign:
     target ≥95(%), actual ≥95(%).
 
@@ -89,7 +89,16 @@ def target_copied_as_actual(ctx: FormContext, s) -> Iterator[Hit]:
     Limits: an actual with a sign and another number (≥96%) is not reported.
     """
     inds = ctx.indicators
-    for i in ctx.rows.signed_actual:
+    signed = ctx.rows.signed_actual
+    if not signed:
+        return
+    return _target_copied_as_actual_rest(ctx, s, inds, signed)
+
+
+def _target_copied_as_actual_rest(ctx, s, inds, signed):
+    """The hits of :func:`target_copied_as_actual` past its early returns (a generator: built
+    only for the forms that get that far)."""
+    for i in signed:
         ind = inds[i]
         ap = ind.actual_parsed
         if ap.comparison is None:

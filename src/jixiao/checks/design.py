@@ -365,6 +365,14 @@ def target_without_comparison(ctx: FormContext, s):
     Limits: looks at the target only; an actual without a sign is normal.
     """
     fx = facts(ctx)
+    if not fx.unsigned:
+        return
+    return _target_without_comparison_rest(ctx, s, fx)
+
+
+def _target_without_comparison_rest(ctx, s, fx):
+    """The hits of :func:`target_without_comparison` past its early returns (a generator: built
+    only for the forms that get that far)."""
     for i in fx.unsigned:
         t = fx.targets[i]
         if s.skip_zero and t.number == _ZERO:
@@ -706,7 +714,16 @@ def implausible_level2(ctx: FormContext, s):
     Settings: ``rules`` (a list of {label, words, unless, allowed, suggest}).
     Limits: only framework level-2 names are judged; the first matching rule wins.
     """
-    for i, r, w in misplaced(ctx, s):
+    rows = misplaced(ctx, s)
+    if not rows:
+        return
+    return _implausible_level2_rest(ctx, s, rows)
+
+
+def _implausible_level2_rest(ctx, s, rows):
+    """The hits of :func:`implausible_level2` past its early returns (a generator: built
+    only for the forms that get that far)."""
+    for i, r, w in rows:
         ind = ctx.indicators[i]
         yield Hit(f"indicators[{i}].level2",
                   f"“{ind.name}”是{r.label}类指标（含“{w}”），放在“{ind.level2}”下不相符，应放在{r.suggest}下",

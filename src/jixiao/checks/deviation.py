@@ -78,7 +78,16 @@ def no_note_lost_points(ctx: FormContext, s):
     Fails: 社工人员到岗数 =30人, actual 27人, 分值 20, 得分 18, 偏差原因分析 empty.
     Passes: the same row with the note "3人年中离职，已启动补招".
     """
-    for i in ctx.rows.lost:
+    lost = ctx.rows.lost
+    if not lost:
+        return
+    return _no_note_lost_points_rest(ctx, s, lost)
+
+
+def _no_note_lost_points_rest(ctx, s, lost):
+    """The hits of :func:`no_note_lost_points` past its early returns (a generator: built
+    only for the forms that get that far)."""
+    for i in lost:
         ind = ctx.indicators[i]
         if ctx.lost_points(i) and not ctx.has_note(i):
             yield Hit(f"indicators[{i}].deviation",
@@ -106,7 +115,16 @@ def no_note_large_deviation(ctx: FormContext, s):
     over = ctx.rb.over_achievement
     details = ctx.score.indicators
     # At a threshold above 100% only rows whose actual exceeds the target can reach it.
-    for i in ctx.rows.exceeded if over > 1 else range(len(details)):
+    rows = ctx.rows.exceeded if over > 1 else range(len(details))
+    if not rows:
+        return
+    return _no_note_large_deviation_rest(ctx, s, over, details, rows)
+
+
+def _no_note_large_deviation_rest(ctx, s, over, details, rows):
+    """The hits of :func:`no_note_large_deviation` past its early returns (a generator: built
+    only for the forms that get that far)."""
+    for i in rows:
         d = details[i]
         if d.rule != "positive" or ctx.has_note(i):
             continue
@@ -134,7 +152,16 @@ def note_without_cause_or_measure(ctx: FormContext, s):
     Settings: ``min_chars``, ``cause_words``, ``measure_words`` (keyword tables).
     Limits: keyword matching; a note phrased without any listed word is reported.
     """
-    for i in ctx.noted:
+    noted = ctx.noted
+    if not noted:
+        return
+    return _note_without_cause_or_measure_rest(ctx, s, noted)
+
+
+def _note_without_cause_or_measure_rest(ctx, s, noted):
+    """The hits of :func:`note_without_cause_or_measure` past its early returns (a generator: built
+    only for the forms that get that far)."""
+    for i in noted:
         ind = ctx.indicators[i]
         note = ind.deviation.strip()
         if not ctx.has_note(i) or len(note) < s.min_chars:
@@ -161,7 +188,16 @@ def note_contradicts_row(ctx: FormContext, s):
     Settings: ``negative_words``.
     Limits: keyword matching; a negated negative ("不存在未支付") is reported too.
     """
-    for i in ctx.noted:
+    noted = ctx.noted
+    if not noted:
+        return
+    return _note_contradicts_row_rest(ctx, s, noted)
+
+
+def _note_contradicts_row_rest(ctx, s, noted):
+    """The hits of :func:`note_contradicts_row` past its early returns (a generator: built
+    only for the forms that get that far)."""
+    for i in noted:
         ind = ctx.indicators[i]
         if not ctx.has_note(i) or not ctx.full_points(i):
             continue

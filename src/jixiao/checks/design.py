@@ -676,7 +676,8 @@ _placement = PerRun(_build_placement)  # name -> the rules whose words it has
 
 def misplaced(ctx: FormContext, s: Any) -> list[tuple[int, _PlacementRule, str]]:
     """Rows under an implausible level 2 per JX508's table: (row, rule, word)."""
-    return ctx.memo("design.misplaced", _find_misplaced, ctx, s)
+    v = ctx.memoized.get("design.misplaced")
+    return v if v is not None else ctx.memo("design.misplaced", _find_misplaced, ctx, s)
 
 
 def _find_misplaced(ctx: FormContext, s: Any) -> list[tuple[int, _PlacementRule, str]]:

@@ -102,7 +102,8 @@ def _jx703(ctx: FormContext) -> Any:
 
 
 def _names(ctx: FormContext, rows: list[int]) -> str:
-    return "".join(f"“{ctx.indicators[i].name}”" for i in rows)
+    inds = ctx.indicators
+    return "".join([f"“{inds[i].name}”" for i in rows])
 
 
 @check("JX701", "supervisor-satisfaction", title="服务对象满意度衡量的是主管部门", severity="warning",

@@ -53,6 +53,9 @@ def _build_payment_names(s: Any) -> NameCache:
 
 
 _payment_names = PerRun(_build_payment_names)  # name -> about paying out the money (JX402's tables), per run
+# JX402's settings -> the search for a payment word over the names joined by
+# newlines (None when a payment word holds a newline: then no such search).
+_payment_prefilter = PerRun(lambda s: _words_re(s.payment_words).search if _no_newline(s.payment_words) else None)
 
 
 def _all_full(inds: list[Any]) -> bool:
@@ -86,7 +89,8 @@ def _find_payment_rows(ctx: FormContext, s) -> list[tuple[int, Decimal]]:
     inds = ctx.indicators
     # One search over all the names, joined by newlines, rules out the common
     # form with no payment row (exact unless a payment word holds a newline).
-    if _no_newline(s.payment_words) and not _words_re(s.payment_words).search("\n".join([ind.name for ind in inds])):
+    prefilter = _payment_prefilter(s)
+    if prefilter is not None and not prefilter("\n".join([ind.name for ind in inds])):
         return []
     is_payment = _payment_names(s)
     out = []

@@ -95,7 +95,7 @@ def _find_payment_rows(ctx: FormContext, s) -> list[tuple[int, Decimal]]:
     is_payment = _payment_names(s)
     out = []
     for i, ind in enumerate(inds):
-        if not is_payment(ind.name):
+        if not is_payment[ind.name]:
             continue
         a = ind.actual_parsed
         if a.kind != "number" or a.number is None or a.number < s.reported_at_least:

@@ -114,7 +114,8 @@ def PerRun(build: Callable[[Any], Any]) -> Callable[[Any], Any]:  # noqa: N802 (
 
 class NameCache(dict):
     """``fn(text)`` remembered per text, bounded: names recur across a batch.
-    A dict, so a hit is a C-level look-up (``cache(name)`` or ``cache[name]``)."""
+    A dict, so a hit is a C-level look-up: ``cache[name]`` (``cache(name)``
+    too, at twice the cost: a call goes through the type's ``__call__``)."""
 
     __slots__ = ("fn",)
 
@@ -416,7 +417,7 @@ def _target_without_unit_rest(ctx, s, fx, ratio):
     only for the forms that get that far)."""
     for i in fx.unitless:
         t = fx.targets[i]
-        if (s.skip_zero and t.number == _ZERO) or ratio(fx.names[i]):
+        if (s.skip_zero and t.number == _ZERO) or ratio[fx.names[i]]:
             continue
         ind = ctx.indicators[i]
         yield Hit(f"indicators[{i}].target", f"“{ind.name}”的指标值“{ind.target}”没有计量单位",
@@ -461,7 +462,7 @@ def _percent_over_100_rest(ctx, s, fx, exempt, count):
     only for the forms that get that far)."""
     for i in fx.pct_over:
         name = fx.names[i]
-        if exempt.find(name) or (count is not None and count(name)):
+        if exempt.find(name) or (count is not None and count[name]):
             continue
         ind = ctx.indicators[i]
         yield Hit(f"indicators[{i}].target",
@@ -499,7 +500,7 @@ def _count_in_percent_rest(ctx, s, fx, count):
     """The hits of :func:`count_in_percent` past its early returns (a generator: built
     only for the forms that get that far)."""
     for i in fx.pct:
-        suffix = count(fx.names[i])
+        suffix = count[fx.names[i]]
         if suffix is None:
             continue
         ind = ctx.indicators[i]
@@ -585,11 +586,11 @@ def _cost_with_lower_bound_rest(ctx, s, fx, levels, cost_words, money, exempt):
         ind = ctx.indicators[i]
         name, t = fx.names[i], fx.targets[i]
         in_block = ind.level2 in levels or ind.level1 in levels
-        word = cost_words(name)
+        word = cost_words[name]
         if not (in_block or word):
             continue
-        is_money = money(t.unit) is not None
-        if not ((in_block and (is_money or word)) or (word and is_money)) or exempt(name):
+        is_money = money[t.unit] is not None
+        if not ((in_block and (is_money or word)) or (word and is_money)) or exempt[name]:
             continue
         yield Hit(f"indicators[{i}].target",
                   f"“{ind.name}”是成本指标，指标值“{ind.target}”却用“{t.cmp}”：成本应设上限（≤）",
@@ -625,7 +626,7 @@ def payment_as_output(ctx: FormContext, s):
             continue
         if names is None:
             names = facts(ctx).names
-        w = find(names[i])
+        w = find[names[i]]
         if w is None:
             continue
         yield Hit(f"indicators[{i}].name",
@@ -685,7 +686,7 @@ def _find_misplaced(ctx: FormContext, s: Any) -> list[tuple[int, _PlacementRule,
     names = facts(ctx).names
     inds = ctx.indicators
     out = []
-    for i, rules in enumerate(map(rules_for, names)):  # most names match no rule
+    for i, rules in enumerate(map(rules_for.__getitem__, names)):  # most names match no rule
         if not rules:
             continue
         ind = inds[i]
@@ -897,7 +898,7 @@ def vague_targets(ctx: FormContext, s):
         return
     vague = _vague(s)
     targets = fx.targets
-    rows = [i for i in fx.words if vague(targets[i].word) is not None]
+    rows = [i for i in fx.words if vague[targets[i].word] is not None]
     if not rows:
         return
     inds = ctx.indicators
@@ -976,7 +977,7 @@ def _target_word_misfit_rest(ctx, s, fx, rule_of):
     for i in fx.words:
         w = fx.targets[i].word
         r = rule_of.get(w or "")
-        if r is None or r.name_word(fx.names[i]) is not None:
+        if r is None or r.name_word[fx.names[i]] is not None:
             continue
         ind = ctx.indicators[i]
         yield Hit(f"indicators[{i}].target",

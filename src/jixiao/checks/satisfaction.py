@@ -68,7 +68,7 @@ def _find_supervisor(ctx: FormContext, s: Any) -> tuple[list[tuple[int, str]], l
     served: list[int] = []
     inds = ctx.indicators
     for i in sat_facts(ctx).block:
-        w = find(inds[i].name)
+        w = find[inds[i].name]
         if w is None:
             served.append(i)
         else:

@@ -243,6 +243,8 @@ def chinese_to_int(s: str) -> int | None:
     """
     if not s:
         return None
+    if len(s) == 1:  # most numerals in goal texts are one character (七个, 两项)
+        return 10 if s == "十" else _CN_DIGIT.get(s)
     total = 0  # completed 亿 / 万 sections
     section = 0  # within the current 万 section
     digit: int | None = None  # pending digit

@@ -163,19 +163,27 @@ class GoalNumber:
 
 def _indicator_quantities(ctx: FormContext, table: UnitTable) -> list[_IndQ]:
     out: list[_IndQ] = []
+    classified = table._classified  # classify()'s cache, looked up first: a method call costs more
     for i, ind in enumerate(ctx.indicators):
         tp = ind.target_parsed
-        if tp.kind != "number" or tp.number is None:
+        # Each field of the parsed value read once (a pydantic attribute read
+        # costs several dict look-ups), in the order the checks always read them.
+        if tp.kind != "number":
             continue
-        unit, mult = table.classify(tp.unit) if tp.unit else (None, Decimal(1))
+        number = tp.number
+        if number is None:
+            continue
+        text = tp.unit
+        if not text:
+            out.append(_IndQ(i, None, "", "", number, tp.comparison, ind.level2, ind.name))
+            continue
+        unit, mult = classified.get(text) or table.classify(text)
         if unit is not None:
-            out.append(_IndQ(i, unit.kind, unit.group, unit.text, tp.number * mult * unit.factor, tp.comparison,
+            out.append(_IndQ(i, unit.kind, unit.group, unit.text, number * mult * unit.factor, tp.comparison,
                              ind.level2, ind.name))
-        elif tp.unit:  # a noun used as unit (点位 is in the table; 户次, 路段 may not be)
-            out.append(_IndQ(i, "count", normalize(tp.unit), normalize(tp.unit), tp.number * mult,
-                             tp.comparison, ind.level2, ind.name))
-        else:
-            out.append(_IndQ(i, None, "", "", tp.number, tp.comparison, ind.level2, ind.name))
+        else:  # a noun used as unit (点位 is in the table; 户次, 路段 may not be)
+            u = normalize(text)
+            out.append(_IndQ(i, "count", u, u, number * mult, tp.comparison, ind.level2, ind.name))
     return out
 
 
@@ -315,12 +323,19 @@ class _Rewrite801:
     min_chars: int
     threshold: float
     stop: re.Pattern[str] | None
-    openings: tuple[str, ...]
+    opening: re.Pattern[str] | None  # the openings, longest first: match() gives the longest one
+
+
+def _openings_rx(openings: list[str]) -> re.Pattern[str] | None:
+    # An alternation tries its branches in order: the first one that matches
+    # at position 0 is the longest opening the text starts with (one match
+    # instead of a startswith per opening).
+    ordered = sorted((normalize(o) for o in openings), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, ordered))) if ordered else None
 
 
 _prep801 = _prepared(lambda s: _Rewrite801(
-    int(s.min_chars), float(s.min_containment), phrase_stripper(s.stop_phrases),
-    tuple(sorted((normalize(o) for o in s.openings), key=len, reverse=True))))
+    int(s.min_chars), float(s.min_containment), phrase_stripper(s.stop_phrases), _openings_rx(s.openings)))
 
 
 @check("JX801", "actual-rewrites-goal", title="实际完成情况只是改写预期目标", severity="warning",
@@ -367,11 +382,8 @@ def actual_rewrites_goal(ctx: FormContext, s):
     share = common / len(pa)
     if share < p.threshold:
         return
-    opening = None
-    for o in p.openings:
-        if act.startswith(o):
-            opening = o
-            break
+    m = p.opening.match(act) if p.opening is not None else None
+    opening = m.group() if m is not None else None
     new: list[str] = []
     digits = _DIGITS.findall(act)
     if (digits and not set(digits) <= set(_DIGITS.findall(exp))) or _CN_DIGIT.search(act):
@@ -417,7 +429,17 @@ def goal_number_unmeasured(ctx: FormContext, s):
     percentages match any indicator with the same percentage; forms the
     reader could not read whole (``complete`` false) are not checked.
     """
-    for gn in goal_numbers(ctx):
+    gns = goal_numbers(ctx)
+    for gn in gns:
+        if gn.status == "unmeasured":
+            return _unmeasured_hits(ctx, gns)
+    return None
+
+
+def _unmeasured_hits(ctx: FormContext, gns: list[GoalNumber]):
+    """The hits of :func:`goal_number_unmeasured` (a generator, built only for
+    the forms that have one)."""
+    for gn in gns:
         if gn.status != "unmeasured":
             continue
         q = gn.q
@@ -452,7 +474,17 @@ def goal_number_disagrees(ctx: FormContext, s):
     generic items (个, 项) are taken to count the same thing; forms the reader
     could not read whole are not checked.
     """
-    for gn in goal_numbers(ctx):
+    gns = goal_numbers(ctx)
+    for gn in gns:
+        if gn.status == "disagree" and gn.indicator is not None:
+            return _disagree_hits(ctx, gns)
+    return None
+
+
+def _disagree_hits(ctx: FormContext, gns: list[GoalNumber]):
+    """The hits of :func:`goal_number_disagrees` (a generator, built only for
+    the forms that have one)."""
+    for gn in gns:
         if gn.status != "disagree" or gn.indicator is None:
             continue
         q = gn.q
@@ -488,13 +520,16 @@ def goal_text_empty(ctx: FormContext, s):
     if not ctx.form.complete or (warnings and any((w.field or "").startswith("goal") for w in warnings)):
         return
     goal = ctx.form.goal
-    texts = (("goal.expected", goal.expected, "预期目标"), ("goal.actual", goal.actual, "实际完成情况"))
+    expected, actual = goal.expected, goal.actual
+    if not (_blank(expected) or _blank(actual)):  # raises as the generator would, before any hit
+        return None
+    texts = (("goal.expected", expected, "预期目标"), ("goal.actual", actual, "实际完成情况"))
     return _goal_text_empty_rest(ctx, s, texts)
 
 
 def _goal_text_empty_rest(ctx, s, texts):
     """The hits of :func:`goal_text_empty` past its early returns (a generator: built
-    only for the forms that get that far)."""
+    only for the forms that have one)."""
     for fld, text, label in texts:
         if _blank(text):
             shown = f"（只写了“{text.strip()}”）" if text.strip() else ""

@@ -243,8 +243,10 @@ def _analyse(ctx: FormContext) -> list[GoalNumber]:
     iqs = _indicator_quantities(ctx, table)
     used: set[int] = set()
     for gn in goal:
+        q = gn.q
+        base = q.base
         for iq in iqs:
-            if _measures(iq, gn.q):
+            if iq.base == base and _measures(iq, q):  # (the cheap test first: values rarely agree)
                 gn.status, gn.indicator = "measured", iq.index
                 used.add(iq.index)
                 break
@@ -254,12 +256,13 @@ def _analyse(ctx: FormContext) -> list[GoalNumber]:
         _sum_runs(counts, iqs, used)
     open_ = [gn for gn in goal if gn.status == "unmeasured"]
     if open_:  # a number written in an indicator's name ("完成3个片区建设") also measures it
-        names = "｜".join(normalize(ind.name) for ind in ctx.indicators)
+        names = _joined_names(ctx)
         named = {(q.kind, q.base) for q in extract_quantities(names, table, normalized=True)}
         for gn in open_:
             if (gn.q.kind, gn.q.base) in named:
                 gn.status = "named"
     level2 = _prep803(_settings(ctx, "JX803"))
+    name_bigrams: dict[int, set[str]] = {}
     for gn in goal:
         if gn.status != "unmeasured" or gn.q.kind not in ("count", "measure"):
             continue
@@ -267,7 +270,9 @@ def _analyse(ctx: FormContext) -> list[GoalNumber]:
         for iq in iqs:
             if (iq.index in used or iq.level2 not in level2 or iq.comparison in ("≤", "<") or iq.base <= 0):
                 continue
-            nb = _bigrams(iq.name)
+            nb = name_bigrams.get(iq.index)
+            if nb is None:
+                nb = name_bigrams[iq.index] = _bigrams(iq.name)
             if not _related(iq, gn.q, nb):
                 continue
             score = (len(_bigrams(gn.q.noun) & nb), -iq.index)
@@ -276,6 +281,21 @@ def _analyse(ctx: FormContext) -> list[GoalNumber]:
         if best is not None:
             gn.status, gn.indicator = "disagree", -best[1]
     return goal
+
+
+def _joined_names(ctx: FormContext) -> str:
+    """The indicator names, each normalized, joined by "｜". Normalized as one
+    text (one call instead of one per name): normalize works character by
+    character, and "\x00" between the names is left alone by it and ends a
+    word for str.lower (final sigma) as the end of a name does."""
+    inds = ctx.indicators
+    try:
+        raw = "\x00".join([ind.name for ind in inds])
+    except (TypeError, AttributeError):
+        raw = None
+    if raw is None or raw.count("\x00") != len(inds) - 1:  # a name missing, not a string, or with "\x00"
+        return "｜".join(normalize(ind.name) for ind in inds)  # (fails as it always did)
+    return normalize(raw).replace("\x00", "｜")
 
 
 def _sum_runs(counts: list[GoalNumber], iqs: list[_IndQ], used: set[int]) -> None:

@@ -25,6 +25,7 @@ shipped defaults for use outside a review.
 
 from __future__ import annotations
 
+import codecs
 import re
 import tomllib
 from array import array
@@ -102,8 +103,10 @@ def _normalized_goal(g: Any) -> tuple[str, str]:
 
 
 # Runs of "content" characters: CJK, Latin letters, digits (with . and %).
-# Everything else (punctuation, quotes, brackets) separates runs.
-_CONTENT_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fffa-z0-9.%]+")
+# Everything else (punctuation, quotes, brackets) separates runs. [c][c]*
+# rather than [c]+: the regex engine then skips to the next content character
+# instead of trying a match at every position.
+_CONTENT_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fffa-z0-9.%][\u3400-\u4dbf\u4e00-\u9fffa-z0-9.%]*")
 
 
 def phrase_stripper(phrases: Iterable[str]) -> re.Pattern[str] | None:
@@ -156,6 +159,7 @@ def profile(text: str, stop_phrases: Sequence[str] = (), sizes: Sequence[int] = 
 
 
 _U32 = next(c for c in "IL" if array(c).itemsize == 4)  # a 32-bit item type: two UTF-16 code units
+_utf16 = codecs.utf_16_le_encode  # str.encode("utf-16-le") without the codec look-up by name
 
 
 def bigram_codes(text: str, stop_phrases: Sequence[str] | re.Pattern[str] = (), *,
@@ -177,12 +181,15 @@ def bigram_codes(text: str, stop_phrases: Sequence[str] | re.Pattern[str] = (), 
         if rx is not None:
             s = rx.sub("", s)
     # The content runs joined by one boundary mark (as replacing each run of
-    # other characters by the mark, which costs more in the regex engine).
-    b = ("\x00" + "\x00".join(_CONTENT_RE.findall(s)) + "\x00").encode("utf-16-le")
-    n = len(b)
-    # The bigrams at even and at odd code units, side by side in one buffer,
-    # read as 32-bit integers straight into one set (no intermediate arrays).
-    out = set(memoryview(b[:n // 4 * 4] + b[2:2 + (n - 2) // 4 * 4]).cast(_U32))
+    # other characters by the mark, which costs more in the regex engine):
+    # t = "\x00" + j + "\x00". Its bigrams are the pairs of code units at even
+    # and at odd offsets: t followed by t shifted by one character (with one
+    # more mark so that the shifted copy starts at an even offset) gives them
+    # all as the 32-bit items of one UTF-16 buffer, read straight into a set.
+    # The extra marks only add the pair (0, 0), discarded.
+    j = "\x00".join(_CONTENT_RE.findall(s))
+    u = f"\x00{j}\x00{j}\x00\x00" if len(j) % 2 == 0 else f"\x00{j}\x00\x00{j}\x00"
+    out = set(memoryview(_utf16(u)[0]).cast(_U32))
     out.discard(0)
     return out
 

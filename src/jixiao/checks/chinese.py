@@ -385,7 +385,11 @@ class UnitTable:
         friends such as 两位数) blanked out, keeping positions."""
         if self._exclude is None:
             return text
-        return self._exclude.sub(lambda m: "　" * len(m.group(0)), text)
+        return self._exclude.sub(_blanked, text)
+
+
+def _blanked(m: re.Match[str]) -> str:
+    return "　" * len(m.group(0))
 
 
 _MULT = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "千": Decimal(1000), "百": Decimal(100)}
@@ -450,14 +454,22 @@ def extract_quantities(text: str, table: UnitTable, *, min_chinese: int = 2, nor
     s = text if normalized else normalize(text)
     scan = table.strip_excluded(s)
     out: list[Quantity] = []
+    by_first = table._by_first
     for run in _RUN_RE.finditer(scan):
         start = run.start()
         m = _NUM_RE.match(scan, start)
         if m is None:
             continue
         end = m.end()
-        pct = m.group("pct")
-        unit = table.units.get("%") if pct is not None else table.unit_at(scan, end)
+        ar, mul, pct, cn = m.groups()
+        if pct is not None:
+            unit = table.units.get("%")
+        else:  # table.unit_at(scan, end), inlined (most runs have no unit)
+            unit = table._empty
+            for u in by_first.get(scan[end:end + 1], ()):
+                if scan.startswith(u.text, end):
+                    unit = u
+                    break
         if unit is None:
             continue
         if unit.kind in EXCLUDED_KINDS and not keep_excluded:
@@ -470,9 +482,8 @@ def extract_quantities(text: str, table: UnitTable, *, min_chinese: int = 2, nor
                                                            or scan[start - 2] in _CN_NUM_CHARS):
                 continue
         chinese = False
-        if m.group("ar") is not None:
-            value = Decimal(m.group("ar").replace(",", ""))
-            mul = m.group("mul")
+        if ar is not None:
+            value = Decimal(ar.replace(",", ""))
             if mul:
                 value *= _MULT[mul]
         elif pct is not None:
@@ -484,7 +495,7 @@ def extract_quantities(text: str, table: UnitTable, *, min_chinese: int = 2, nor
                     continue
                 value, chinese = Decimal(v), True
         else:
-            v = chinese_to_int(m.group("cn"))
+            v = chinese_to_int(cn)
             if v is None or v < min_chinese:
                 continue
             value, chinese = Decimal(v), True

@@ -124,18 +124,11 @@ def _find_goal_quantities(ctx: FormContext) -> list[Quantity]:
 # -- goal numbers vs indicators ---------------------------------------------
 
 
-@dataclass(slots=True)
-class _IndQ:
-    """An indicator's target as a quantity."""
-
-    index: int
-    kind: str | None  # None: a bare number
-    group: str
-    unit: str
-    base: Decimal
-    comparison: str | None
-    level2: str
-    name: str
+# An indicator's target as a quantity: (index, kind, group, unit, base,
+# comparison, level2, name); kind None: a bare number. A plain tuple, unpacked
+# where it is read: a form builds one per numeric target, and a tuple costs
+# about half an object with named fields.
+_IndQ = tuple[int, str | None, str, str, Decimal, str | None, str, str]
 
 
 @dataclass(slots=True)
@@ -177,29 +170,30 @@ def _indicator_quantities(ctx: FormContext, table: UnitTable) -> list[_IndQ]:
             continue
         text = tp.unit
         if not text:
-            out.append(_IndQ(i, None, "", "", number, tp.comparison, ind.level2, ind.name))
+            out.append((i, None, "", "", number, tp.comparison, ind.level2, ind.name))
             continue
         unit, mult = classified.get(text) or table.classify(text)
         if unit is not None:
-            out.append(_IndQ(i, unit.kind, unit.group, unit.text, number * mult * unit.factor, tp.comparison,
-                             ind.level2, ind.name))
+            out.append((i, unit.kind, unit.group, unit.text, number * mult * unit.factor, tp.comparison,
+                        ind.level2, ind.name))
         else:  # a noun used as unit (点位 is in the table; 户次, 路段 may not be)
             u = normalize(text)
-            out.append(_IndQ(i, "count", u, u, number * mult, tp.comparison, ind.level2, ind.name))
+            out.append((i, "count", u, u, number * mult, tp.comparison, ind.level2, ind.name))
     return out
 
 
-def _measures(iq: _IndQ, q: Quantity) -> bool:
-    """The indicator's target is the goal's quantity: same value, same kind
-    (any two count units: an equal number is strong evidence), same group for
-    measures and durations; a bare number matches by value."""
-    if iq.base != q.base:
+def _measures(kind: str | None, group: str, base: Decimal, q: Quantity) -> bool:
+    """The indicator's target (its kind, group and base value) is the goal's
+    quantity: same value, same kind (any two count units: an equal number is
+    strong evidence), same group for measures and durations; a bare number
+    matches by value."""
+    if base != q.base:
         return False
-    if iq.kind is None:
+    if kind is None:
         return True
-    if iq.kind != q.kind:
+    if kind != q.kind:
         return False
-    return q.kind in ("count", "percent", "money") or iq.group == q.group
+    return q.kind in ("count", "percent", "money") or group == q.group
 
 
 def _bigrams(short: str) -> set[str]:
@@ -208,21 +202,22 @@ def _bigrams(short: str) -> set[str]:
     return set(map(add, t, t[1:]))
 
 
-def _related(iq: _IndQ, q: Quantity, name_bigrams: set[str]) -> bool:
-    """The indicator counts the same kind of thing as the goal quantity:
-    same unit group (两个 generic classifiers count alike), or a generic
-    classifier against a specific unit when the counted noun is linked to
-    the indicator (its unit ends the noun, or they share a bigram)."""
-    if iq.kind != q.kind:
+def _related(kind: str | None, group: str, unit: str, q: Quantity, name_bigrams: set[str]) -> bool:
+    """The indicator (its kind, unit group and unit) counts the same kind of
+    thing as the goal quantity: same unit group (两个 generic classifiers count
+    alike), or a generic classifier against a specific unit when the counted
+    noun is linked to the indicator (its unit ends the noun, or they share a
+    bigram with its name)."""
+    if kind != q.kind:
         return False
-    if iq.group == q.group:
+    if group == q.group:
         return True
-    if q.kind != "count" or (iq.group != GENERIC and q.group != GENERIC):
+    if q.kind != "count" or (group != GENERIC and q.group != GENERIC):
         return False
     noun = q.noun
     if not noun:
         return False
-    return noun.endswith(iq.unit) or bool(_bigrams(noun) & name_bigrams)
+    return noun.endswith(unit) or bool(_bigrams(noun) & name_bigrams)
 
 
 def _analyse(ctx: FormContext) -> list[GoalNumber]:
@@ -247,10 +242,10 @@ def _analyse(ctx: FormContext) -> list[GoalNumber]:
     for gn in goal:
         q = gn.q
         base = q.base
-        for iq in iqs:
-            if iq.base == base and _measures(iq, q):  # (the cheap test first: values rarely agree)
-                gn.status, gn.indicator = "measured", iq.index
-                used.add(iq.index)
+        for index, kind, group, _unit, ibase, _cmp, _level2, _name in iqs:
+            if ibase == base and _measures(kind, group, ibase, q):  # (the cheap test first: values rarely agree)
+                gn.status, gn.indicator = "measured", index
+                used.add(index)
                 break
     open_ = [gn for gn in goal if gn.status == "unmeasured"]
     if p.sum_runs:
@@ -269,15 +264,15 @@ def _analyse(ctx: FormContext) -> list[GoalNumber]:
         if gn.status != "unmeasured" or gn.q.kind not in ("count", "measure"):
             continue
         best: tuple[int, int] | None = None  # (overlap, -index)
-        for iq in iqs:
-            if (iq.index in used or iq.level2 not in level2 or iq.comparison in ("≤", "<") or iq.base <= 0):
+        for index, kind, group, unit, base, comparison, ind_level2, name in iqs:
+            if index in used or ind_level2 not in level2 or comparison in ("≤", "<") or base <= 0:
                 continue
-            nb = name_bigrams.get(iq.index)
+            nb = name_bigrams.get(index)
             if nb is None:
-                nb = name_bigrams[iq.index] = _bigrams(iq.name)
-            if not _related(iq, gn.q, nb):
+                nb = name_bigrams[index] = _bigrams(name)
+            if not _related(kind, group, unit, gn.q, nb):
                 continue
-            score = (len(_bigrams(gn.q.noun) & nb), -iq.index)
+            score = (len(_bigrams(gn.q.noun) & nb), -index)
             if best is None or score > best:
                 best = score
         if best is not None:
@@ -309,13 +304,13 @@ def _sum_runs(counts: list[GoalNumber], iqs: list[_IndQ], used: set[int]) -> Non
         total = counts[i].q.base
         for j in range(i + 1, n):
             total += counts[j].q.base
-            for iq in iqs:
-                if iq.base == total and iq.kind in ("count", None):
+            for index, kind, _group, _unit, base, _cmp, _level2, _name in iqs:
+                if base == total and kind in ("count", None):
                     members = [c.q for c in counts[i:j + 1]]
                     for c in counts[i:j + 1]:
                         if c.status == "unmeasured":
-                            c.status, c.indicator, c.members = "sum", iq.index, members
-                    used.add(iq.index)
+                            c.status, c.indicator, c.members = "sum", index, members
+                    used.add(index)
                     break
 
 

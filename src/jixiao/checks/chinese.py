@@ -277,7 +277,7 @@ def chinese_to_int(s: str) -> int | None:
     """
     if not s:
         return None
-    if len(s) == 1:  # most numerals in goal texts are one character (七个, 两项)
+    if len(s) == 1 and type(s) is str:  # most numerals in goal texts are one character (七个, 两项)
         return 10 if s == "十" else _CN_DIGIT.get(s)
     total = 0  # completed 亿 / 万 sections
     section = 0  # within the current 万 section
@@ -492,7 +492,8 @@ def quantities_in(s: str, table: UnitTable, *, min_chinese: int = 2, keep_exclud
     same quantities, found with a cheaper pattern."""
     scan = table.strip_excluded(s)
     out: list[Quantity] = []
-    by_first = table._by_first
+    # table.unit_at, inlined below for a UnitTable (most runs have no unit)
+    by_first = table._by_first if type(table) is UnitTable else None
     for run in (_RUN_ASCII if ascii_digits else _RUN_RE).finditer(scan):
         start = run.start()
         m = _NUM_RE.match(scan, start)
@@ -502,12 +503,14 @@ def quantities_in(s: str, table: UnitTable, *, min_chinese: int = 2, keep_exclud
         ar, mul, pct, cn = m.groups()
         if pct is not None:
             unit = table.units.get("%")
-        else:  # table.unit_at(scan, end), inlined (most runs have no unit)
+        elif by_first is not None:
             unit = table._empty
             for u in by_first.get(scan[end:end + 1], ()):
                 if scan.startswith(u.text, end):
                     unit = u
                     break
+        else:
+            unit = table.unit_at(scan, end)
         if unit is None:
             continue
         if unit.kind in EXCLUDED_KINDS and not keep_excluded:

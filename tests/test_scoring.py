@@ -722,3 +722,17 @@ def test_indicator_detail_is_exposed():
     assert res.indicators[1].band == "achieved" and res.indicators[1].band_range == (D("24.0"), D("30"))
     assert res.indicators[2].explain() == "反向指标未达到目标 ≤2：20.00×2/3"
     assert res.funds.ratio == D("0.946") and res.funds.budget == D("100.00")
+
+
+def test_scored_rows_are_whole_indicator_scores():
+    """engine._scored builds an IndicatorScore without its __init__: it must
+    set every field (a field added to the class fails here)."""
+    import dataclasses
+
+    from jixiao.scoring.engine import IndicatorScore, _scored
+
+    args = (3, "positive", D("4.5"), D(5), D("4.5"), False, "≥", D(100), D(90), None, None, None, None)
+    made = _scored(*args)
+    assert made == IndicatorScore(*args)
+    assert [f.name for f in dataclasses.fields(IndicatorScore)][-1] == "reason" and made.reason is None
+    assert len(dataclasses.fields(IndicatorScore)) == len(args) + 1

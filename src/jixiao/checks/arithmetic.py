@@ -52,12 +52,7 @@ _SOURCE = attrgetter("source")
 
 def fmt(d: Decimal | None) -> str:
     """A printed value as printed (no exponent); ``None`` as "（空）"."""
-    # fixed(), inline: the messages of every family call this
-    if type(d) is Decimal:
-        s = str(d)
-        if "E" not in s and s[-1].isdigit():  # not 1E+2, NaN, Infinity
-            return s
-    return "（空）" if d is None else format(d, "f")
+    return "（空）" if d is None else fixed(d)
 
 
 def short(d: Decimal) -> str:

@@ -86,11 +86,6 @@ def normalize(text: str) -> str:
     s = "".join(text.split())
     if _NEEDS_WORK.search(s) is None:  # nothing to fold or lower-case
         return s
-    return _fold_lower(s)
-
-
-def _fold_lower(s: str) -> str:
-    """The rest of :func:`normalize`, for a text with its spaces removed."""
     if _ANY_HALF.search(s) is not None:
         s = _NEEDS_HALF.sub(_half, s)
     return s.lower()
@@ -100,33 +95,24 @@ def normalized_goal(ctx: FormContext) -> tuple[str, str]:
     """The form's 预期目标 and 实际完成情况, normalized once per form (in
     ``ctx.memo``, shared by the narrative and batch checks)."""
     texts = ctx.memoized.get("text.goal")
-    return texts if texts is not None else _normalized_goal(ctx)
+    return texts if texts is not None else ctx.memo("text.goal", _normalized_goal, ctx.form.goal)
+
+
+def _normalized_goal(g: Any) -> tuple[str, str]:
+    return normalize(g.expected), normalize(g.actual)
 
 
 def goal_ascii_digits(ctx: FormContext) -> tuple[bool, bool]:
     """Whether each of :func:`normalized_goal`'s texts is known to have no
     digit but 0-9, so that ``\\d`` can be read ``[0-9]`` in it: true for a text
-    made only of the characters normalize leaves alone (see ``_NEEDS_WORK``:
-    none of them is a decimal digit outside ASCII), false when unknown."""
-    normalized_goal(ctx)
-    return ctx.memoized.get("text.goal.ascii_digits", (False, False))
-
-
-def _normalized_goal(ctx: FormContext) -> tuple[str, str]:
-    g = ctx.form.goal
-    # normalize(g.expected), normalize(g.actual), noting which texts took
-    # normalize's shortcut (they are the texts goal_ascii_digits vouches for).
-    exp = "".join(g.expected.split())
-    exp_plain = _NEEDS_WORK.search(exp) is None
-    if not exp_plain:
-        exp = _fold_lower(exp)
-    act = "".join(g.actual.split())
-    act_plain = _NEEDS_WORK.search(act) is None
-    if not act_plain:
-        act = _fold_lower(act)
-    ctx.memoized["text.goal.ascii_digits"] = (exp_plain, act_plain)
-    texts = ctx.memoized["text.goal"] = (exp, act)
-    return texts
+    made only of the characters normalize's shortcut leaves alone (see
+    ``_NEEDS_WORK``: none of them is a decimal digit outside ASCII)."""
+    v = ctx.memoized.get("text.goal.ascii_digits")
+    if v is None:
+        exp, act = normalized_goal(ctx)
+        v = ctx.memoized["text.goal.ascii_digits"] = (_NEEDS_WORK.search(exp) is None,
+                                                      _NEEDS_WORK.search(act) is None)
+    return v
 
 
 # Runs of "content" characters: CJK, Latin letters, digits (with . and %).
@@ -492,8 +478,6 @@ def quantities_in(s: str, table: UnitTable, *, min_chinese: int = 2, keep_exclud
     same quantities, found with a cheaper pattern."""
     scan = table.strip_excluded(s)
     out: list[Quantity] = []
-    # table.unit_at, inlined below for a UnitTable (most runs have no unit)
-    by_first = table._by_first if type(table) is UnitTable else None
     for run in (_RUN_ASCII if ascii_digits else _RUN_RE).finditer(scan):
         start = run.start()
         m = _NUM_RE.match(scan, start)
@@ -501,16 +485,7 @@ def quantities_in(s: str, table: UnitTable, *, min_chinese: int = 2, keep_exclud
             continue
         end = m.end()
         ar, mul, pct, cn = m.groups()
-        if pct is not None:
-            unit = table.units.get("%")
-        elif by_first is not None:
-            unit = table._empty
-            for u in by_first.get(scan[end:end + 1], ()):
-                if scan.startswith(u.text, end):
-                    unit = u
-                    break
-        else:
-            unit = table.unit_at(scan, end)
+        unit = table.units.get("%") if pct is not None else table.unit_at(scan, end)
         if unit is None:
             continue
         if unit.kind in EXCLUDED_KINDS and not keep_excluded:

@@ -369,20 +369,7 @@ def _quantitative(weight: Decimal | None, comparison: str | None, target: Decima
                 score = _ZERO
             elif score > weight:
                 score = weight
-        # _scored, inline: most rows of a form end here
-        d = _new(IndicatorScore)
-        d.index = index
-        d.rule = rule
-        d.score = score
-        d.weight = weight
-        d.reported = reported
-        d.met = met
-        d.comparison = cmp
-        d.target = target
-        d.actual = actual
-        d.formula = formula
-        d.band = d.band_range = d.in_band = d.reason = None
-        return d
+        return _scored(index, rule, score, weight, reported, met, cmp, target, actual, formula, None, None, None)
     except _ODD:
         return _not_computable(index, weight, reported, "数值无法计算", cmp, target, actual)
 

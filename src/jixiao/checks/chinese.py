@@ -102,19 +102,6 @@ def _normalized_goal(g: Any) -> tuple[str, str]:
     return normalize(g.expected), normalize(g.actual)
 
 
-def goal_ascii_digits(ctx: FormContext) -> tuple[bool, bool]:
-    """Whether each of :func:`normalized_goal`'s texts is known to have no
-    digit but 0-9, so that ``\\d`` can be read ``[0-9]`` in it: true for a text
-    made only of the characters normalize's shortcut leaves alone (see
-    ``_NEEDS_WORK``: none of them is a decimal digit outside ASCII)."""
-    v = ctx.memoized.get("text.goal.ascii_digits")
-    if v is None:
-        exp, act = normalized_goal(ctx)
-        v = ctx.memoized["text.goal.ascii_digits"] = (_NEEDS_WORK.search(exp) is None,
-                                                      _NEEDS_WORK.search(act) is None)
-    return v
-
-
 # Runs of "content" characters: CJK, Latin letters, digits (with . and %).
 # Everything else (punctuation, quotes, brackets) separates runs. [c][c]*
 # rather than [c]+: the regex engine then skips to the next content character
@@ -413,9 +400,6 @@ _CN_NUM_CHARS = "零〇一二两三四五六七八九十百千万亿"
 # Scanning for one character class is fast; the grammar below then runs
 # only where a number may start.
 _RUN_RE = re.compile(r"[\d零〇一二两三四五六七八九十百][\d.,零〇一二两三四五六七八九十百千万亿分之]*")
-# The same for a text with no digit but 0-9 (goal_ascii_digits): a character
-# class without \d is a table look-up, \d a Unicode category look-up more.
-_RUN_ASCII = re.compile(r"[0-9零〇一二两三四五六七八九十百][0-9.,零〇一二两三四五六七八九十百千万亿分之]*")
 _NUM_RE = re.compile(
     r"(?P<ar>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?P<mul>[万亿千])?"
     r"|百分之(?P<pct>[零〇一二两三四五六七八九十百]+|\d+(?:\.\d+)?)"
@@ -468,17 +452,9 @@ def extract_quantities(text: str, table: UnitTable, *, min_chinese: int = 2, nor
     ['十二项', '14.4万人次', '50%']
     """
     s = text if normalized else normalize(text)
-    return quantities_in(s, table, min_chinese=min_chinese, keep_excluded=keep_excluded)
-
-
-def quantities_in(s: str, table: UnitTable, *, min_chinese: int = 2, keep_excluded: bool = False,
-                  ascii_digits: bool = False) -> list[Quantity]:
-    """:func:`extract_quantities` of a normalized text. ``ascii_digits``: the
-    text is known to have no digit but 0-9 (:func:`goal_ascii_digits`); the
-    same quantities, found with a cheaper pattern."""
     scan = table.strip_excluded(s)
     out: list[Quantity] = []
-    for run in (_RUN_ASCII if ascii_digits else _RUN_RE).finditer(scan):
+    for run in _RUN_RE.finditer(scan):
         start = run.start()
         m = _NUM_RE.match(scan, start)
         if m is None:

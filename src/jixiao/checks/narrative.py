@@ -32,11 +32,9 @@ from .chinese import (
     bigram_codes,
     clause_around,
     extract_quantities,
-    goal_ascii_digits,
     normalize,
     normalized_goal,
     phrase_stripper,
-    quantities_in,
 )
 from .config import Settings, default_settings
 from .context import EMPTY_NOTES, FormContext
@@ -118,7 +116,7 @@ def _goal_quantities(ctx: FormContext) -> list[Quantity]:
 def _find_goal_quantities(ctx: FormContext) -> list[Quantity]:
     p = _prep802(_settings(ctx, "JX802"))
     exp, _ = normalized_goal(ctx)
-    return quantities_in(exp, p.table, min_chinese=p.min_chinese, ascii_digits=goal_ascii_digits(ctx)[0])
+    return extract_quantities(exp, p.table, min_chinese=p.min_chinese, normalized=True)
 
 
 # -- goal numbers vs indicators ---------------------------------------------
@@ -253,7 +251,7 @@ def _analyse(ctx: FormContext) -> list[GoalNumber]:
         _sum_runs(counts, iqs, used)
     open_ = [gn for gn in goal if gn.status == "unmeasured"]
     if open_:  # a number written in an indicator's name ("完成3个片区建设") also measures it
-        names = _joined_names(ctx)
+        names = "｜".join(normalize(ind.name) for ind in ctx.indicators)
         named = {(q.kind, q.base) for q in extract_quantities(names, table, normalized=True)}
         for gn in open_:
             if (gn.q.kind, gn.q.base) in named:
@@ -278,21 +276,6 @@ def _analyse(ctx: FormContext) -> list[GoalNumber]:
         if best is not None:
             gn.status, gn.indicator = "disagree", -best[1]
     return goal
-
-
-def _joined_names(ctx: FormContext) -> str:
-    """The indicator names, each normalized, joined by "｜". Normalized as one
-    text (one call instead of one per name): normalize works character by
-    character, and "\x00" between the names is left alone by it and ends a
-    word for str.lower (final sigma) as the end of a name does."""
-    inds = ctx.indicators
-    try:
-        raw = "\x00".join([ind.name for ind in inds])
-    except (TypeError, AttributeError):
-        raw = None
-    if raw is None or raw.count("\x00") != len(inds) - 1:  # a name missing, not a string, or with "\x00"
-        return "｜".join(normalize(ind.name) for ind in inds)  # (fails as it always did)
-    return normalize(raw).replace("\x00", "｜")
 
 
 def _sum_runs(counts: list[GoalNumber], iqs: list[_IndQ], used: set[int]) -> None:
@@ -331,7 +314,6 @@ def goal_numbers(ctx: FormContext) -> list[GoalNumber]:
 # the regex engine skip to the next digit; one that starts with a repeat
 # tries a match at every position (twice the time on a goal text).
 _DIGITS = re.compile(r"\d\d*(?:\.\d+)?")
-_DIGITS_ASCII = re.compile(r"[0-9][0-9]*(?:\.[0-9]+)?")  # the same in a text with no digit but 0-9
 # Chinese digits that may start a quantity (not 一: nearly always idiom).
 _CN_DIGIT = re.compile(r"[两二三四五六七八九十][个项名人家处件次场台辆]")
 
@@ -403,13 +385,12 @@ def actual_rewrites_goal(ctx: FormContext, s):
     m = p.opening.match(act) if p.opening is not None else None
     opening = m.group() if m is not None else None
     new: list[str] = []
-    ascii_e, ascii_a = goal_ascii_digits(ctx)  # \d is [0-9] there: the cheaper patterns
-    digits = (_DIGITS_ASCII if ascii_a else _DIGITS).findall(act)
-    if digits and not set(digits) <= set((_DIGITS_ASCII if ascii_e else _DIGITS).findall(exp)) or _CN_DIGIT.search(act):
+    digits = _DIGITS.findall(act)
+    if (digits and not set(digits) <= set(_DIGITS.findall(exp))) or _CN_DIGIT.search(act):
         # numbers the goal does not have: name them (the rare, slower path)
         table = _table(_settings(ctx, "JX802"))
         in_goal = {(q.kind, q.base) for q in _goal_quantities(ctx)}
-        new = [q.label for q in quantities_in(act, table, ascii_digits=ascii_a) if (q.kind, q.base) not in in_goal]
+        new = [q.label for q in extract_quantities(act, table, normalized=True) if (q.kind, q.base) not in in_goal]
     pct = round(share * 100)
     lead = f"，并以“{opening}”开头" if opening else ""
     tail = f"，只多出{'、'.join(new[:3])}" if new else "，没有写出目标以外的实际数字"

@@ -5,9 +5,14 @@ Chinese numerals) read from free text.
 Pure Python, no dictionaries to download: Chinese has no spaces, so text is
 compared by character n-grams (the usual choice for Chinese near-duplicate
 detection): :func:`profile` gives string bigrams and trigrams,
-:func:`bigram_codes` integer-coded bigrams for hot paths (JX801 uses them);
-quantities are found by a small grammar (number, optional multiplier, a unit
-from a table) instead of a word segmenter.
+:func:`bigram_codes` integer-coded bigrams, :func:`bigram_overlap` the sizes
+JX801 needs from two such sets; quantities are found by a small grammar
+(number, optional multiplier, a unit from a table) instead of a word segmenter.
+
+The optional C kernel ``_textops`` (built by setup.py when a compiler is
+there) does :func:`normalize` and :func:`bigram_overlap`, the review's text
+hot path; the pure-Python code here is its reference (tests compare the two)
+and the fallback. ``JIXIAO_NO_KERNEL=1`` in the environment leaves it out.
 
 The tables are data: units (which ones denote a countable target, which are
 dates, ordinals or descriptors to leave out), phrases to ignore, come from
@@ -26,6 +31,7 @@ shipped defaults for use outside a review.
 from __future__ import annotations
 
 import codecs
+import os
 import re
 import tomllib
 from array import array
@@ -42,6 +48,16 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .context import FormContext
+
+try:
+    from . import _textops
+except ImportError:  # not built (no C compiler at install): the pure-Python functions below
+    _textops = None
+if os.environ.get("JIXIAO_NO_KERNEL") == "1":
+    _textops = None
+# The kernel's functions, None without it (tests set them to None to run the fallback).
+_k_normalize = _textops.normalize if _textops is not None else None
+_k_bigram_overlap = _textops.bigram_overlap if _textops is not None else None
 
 # -- normalization ------------------------------------------------------
 
@@ -82,7 +98,17 @@ def normalize(text: str) -> str:
 
     >>> normalize("聘用政府雇员 ３０人，ＩＰ 电话")
     '聘用政府雇员30人，ip电话'
+
+    In C when the kernel is built (a str only: anything else takes the
+    Python path, and fails there as it always did).
     """
+    if _k_normalize is not None and type(text) is str:
+        return _k_normalize(text)
+    return _normalize_py(text)
+
+
+def _normalize_py(text: str) -> str:
+    # The reference for the kernel's normalize (and the fallback).
     s = "".join(text.split())
     if _NEEDS_WORK.search(s) is None:  # nothing to fold or lower-case
         return s
@@ -115,6 +141,21 @@ def phrase_stripper(phrases: Iterable[str]) -> re.Pattern[str] | None:
     if not ps:
         return None
     return re.compile("|".join(re.escape(p) for p in ps))
+
+
+def stop_phrase_order(phrases: Iterable[str]) -> tuple[str, ...]:
+    """The phrases as :func:`bigram_overlap` takes them: normalized, longest
+    first, the order in which :func:`phrase_stripper`'s alternation tries
+    them (at any position the longest phrase found there is removed). Without
+    the empty ones ("\u200b" normalizes to ""): as the alternation's last
+    branch, an empty phrase removes nothing."""
+    ps = sorted({normalize(p) for p in phrases if p.strip()}, key=len, reverse=True)
+    return tuple(p for p in ps if p)
+
+
+@lru_cache(maxsize=64)
+def _alternation(ordered: tuple[str, ...]) -> re.Pattern[str] | None:
+    return re.compile("|".join(map(re.escape, ordered))) if ordered else None
 
 
 @lru_cache(maxsize=64)
@@ -192,6 +233,30 @@ def bigram_codes(text: str, stop_phrases: Sequence[str] | re.Pattern[str] = (), 
     out = set(memoryview(_utf16(u)[0]).cast(_U32))
     out.discard(0)
     return out
+
+
+def bigram_overlap(act: str, exp: str, stop: tuple[str, ...] = ()) -> tuple[int, int, int]:
+    """``(len(A), len(E), len(A & E))`` for ``A``, ``E`` the :func:`bigram_codes`
+    of the normalized texts ``act`` and ``exp``, the ``stop`` phrases (as
+    :func:`stop_phrase_order` gives them) removed: what JX801's containment
+    and Dice coefficient need.
+
+    >>> bigram_overlap("已经完成维护，更新", "完成维护", stop_phrase_order(["已经"]))
+    (8, 5, 5)
+
+    In C when the kernel is built: no Python object per bigram.
+    """
+    if _k_bigram_overlap is not None and type(act) is str and type(exp) is str:
+        return _k_bigram_overlap(act, exp, stop)
+    return _bigram_overlap_py(act, exp, stop)
+
+
+def _bigram_overlap_py(act: str, exp: str, stop: tuple[str, ...] = ()) -> tuple[int, int, int]:
+    # The reference for the kernel's bigram_overlap (and the fallback).
+    rx = _alternation(stop)
+    a = bigram_codes(act, rx or (), normalized=True)
+    e = bigram_codes(exp, rx or (), normalized=True)
+    return len(a), len(e), len(a) - len(a - e)
 
 
 def dice(a: AbstractSet[Any], b: AbstractSet[Any]) -> float:

@@ -29,12 +29,12 @@ from .chinese import (
     GENERIC,
     Quantity,
     UnitTable,
-    bigram_codes,
+    bigram_overlap,
     clause_around,
     extract_quantities,
     normalize,
     normalized_goal,
-    phrase_stripper,
+    stop_phrase_order,
 )
 from .config import Settings, default_settings
 from .context import EMPTY_NOTES, FormContext
@@ -322,7 +322,7 @@ _CN_DIGIT = re.compile(r"[两二三四五六七八九十][个项名人家处件�
 class _Rewrite801:
     min_chars: int
     threshold: float
-    stop: re.Pattern[str] | None
+    stop: tuple[str, ...]  # normalized, longest first (stop_phrase_order)
     opening: re.Pattern[str] | None  # the openings, longest first: match() gives the longest one
 
 
@@ -335,7 +335,7 @@ def _openings_rx(openings: list[str]) -> re.Pattern[str] | None:
 
 
 _prep801 = _prepared(lambda s: _Rewrite801(
-    int(s.min_chars), float(s.min_containment), phrase_stripper(s.stop_phrases), _openings_rx(s.openings)))
+    int(s.min_chars), float(s.min_containment), stop_phrase_order(s.stop_phrases), _openings_rx(s.openings)))
 
 
 @check("JX801", "actual-rewrites-goal", title="实际完成情况只是改写预期目标", severity="warning",
@@ -374,12 +374,10 @@ def actual_rewrites_goal(ctx: FormContext, s):
                     "threshold": s.min_containment})
     if len(act) < p.min_chars:
         return
-    pa = bigram_codes(act, p.stop or (), normalized=True)
-    if not pa:
+    n_act, n_exp, common = bigram_overlap(act, exp, p.stop)
+    if not n_act:
         return
-    pe = bigram_codes(exp, p.stop or (), normalized=True)
-    common = len(pa) - len(pa - pe)  # the difference is the smaller set when the texts are alike
-    share = common / len(pa)
+    share = common / n_act
     if share < p.threshold:
         return
     m = p.opening.match(act) if p.opening is not None else None
@@ -395,7 +393,7 @@ def actual_rewrites_goal(ctx: FormContext, s):
     lead = f"，并以“{opening}”开头" if opening else ""
     tail = f"，只多出{'、'.join(new[:3])}" if new else "，没有写出目标以外的实际数字"
     return Hit("goal.actual", f"实际完成情况与预期目标雷同：完成情况的字词片段有{pct}%出自预期目标{lead}{tail}",
-               {"containment": round(share, 2), "dice": round(2 * common / (len(pa) + len(pe)), 2), "opening": opening,
+               {"containment": round(share, 2), "dice": round(2 * common / (n_act + n_exp), 2), "opening": opening,
                 "new_quantities": new, "threshold": s.min_containment})
 
 

@@ -9,10 +9,11 @@
  *       full-width forms folded to half-width, then lower-cased.
  *   bigram_overlap(act, exp, stop=()) -> (n_act, n_exp, n_common)
  *       chinese._bigram_overlap_py: the sizes of bigram_codes(act),
- *       bigram_codes(exp) (stop phrases removed, already normalized texts)
- *       and of their intersection, without a Python object per bigram.
+ *       bigram_codes(exp) (the stop phrases removed) and of their
+ *       intersection, without a Python object per bigram.
  *
- * Plain CPython C API, no dependency.
+ * Plain CPython C API, no dependency. The loops over a text are written once
+ * and inlined for each of the three str kinds (1, 2, 4 bytes a character).
  */
 
 #define PY_SSIZE_T_CLEAN
@@ -26,17 +27,35 @@
 #define READY(o) 0
 #endif
 
+/* Call body(kind) with kind a compile-time constant. */
+#define BY_KIND(kind, body) \
+    switch (kind) { \
+    case PyUnicode_1BYTE_KIND: body(PyUnicode_1BYTE_KIND); break; \
+    case PyUnicode_2BYTE_KIND: body(PyUnicode_2BYTE_KIND); break; \
+    default: body(PyUnicode_4BYTE_KIND); break; \
+    }
+
 /* -- normalize ---------------------------------------------------------- */
 
-/* chinese._NEEDS_WORK's complement: characters that neither fold to
- * half-width nor change under str.lower. */
+/* Whitespace as str.split() sees it. No character from U+3400 on is
+ * whitespace (a test guards this), so CJK text skips the table look-up. */
+static inline int
+space_char(Py_UCS4 c)
+{
+    return c < 0x3400 && Py_UNICODE_ISSPACE(c);
+}
+
+/* The complement of chinese._NEEDS_WORK: characters that neither fold to
+ * half-width nor change under str.lower (CJK ideographs tested first). */
 static inline int
 plain_char(Py_UCS4 c)
 {
+    if (c >= 0x4e00)
+        return c <= 0x9fff || c == 0xff0c;
     if (c < 0x80)
         return c <= 0x40 || c >= 0x5b;
-    return c == 0xb7 || (c >= 0x2010 && c <= 0x2027) || (c >= 0x3000 && c <= 0x303f)
-        || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) || c == 0xff0c;
+    return (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x3000 && c <= 0x303f) || (c >= 0x2010 && c <= 0x2027)
+        || c == 0xb7;
 }
 
 /* chinese._HALF: the characters folded (or deleted) before lower-casing. */
@@ -62,12 +81,76 @@ fold(Py_UCS4 c, Py_UCS4 out[2])
     }
 }
 
-/* Whitespace as str.split() sees it. No character from U+3400 on is
- * whitespace (a test guards this), so CJK text skips the table look-up. */
-static inline int
-space_char(Py_UCS4 c)
+typedef struct {
+    Py_ssize_t out_len;  /* the result's length */
+    Py_UCS4 maxchar;     /* its largest character, or 0x7f when that is ASCII */
+    int work;            /* something to fold or lower-case */
+    int complex;         /* str.lower may change more than A-Z: it sees the folded text */
+} norm_scan;
+
+static Py_ALWAYS_INLINE inline void
+scan_k(const void *data, Py_ssize_t n, const int kind, norm_scan *r)
 {
-    return c < 0x3400 && Py_UNICODE_ISSPACE(c);
+    Py_ssize_t out_len = 0;
+    Py_UCS4 maxchar = 0;
+    int work = 0, complex = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (space_char(c))
+            continue;
+        out_len++;
+        if (plain_char(c)) {
+            if (c > maxchar)
+                maxchar = c;
+            continue;
+        }
+        work = 1;
+        if (foldable(c)) {
+            Py_UCS4 f[2];
+            out_len += fold(c, f) - 1;
+            c = 0x7f;  /* ASCII: the result's kind is exact (a str must have the smallest one) */
+        }
+        else if (!(c >= 'A' && c <= 'Z'))
+            complex = 1;
+        else
+            c = 0x7f;
+        if (c > maxchar)
+            maxchar = c;
+    }
+    r->out_len = out_len;
+    r->maxchar = maxchar;
+    r->work = work;
+    r->complex = complex;
+}
+
+/* Write the text without whitespace, folded, A-Z lower-cased if lower. */
+static Py_ALWAYS_INLINE inline void
+write_k(const void *data, Py_ssize_t n, const int kind, int okind, void *odata, int lower)
+{
+    Py_ssize_t j = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (space_char(c))
+            continue;
+        if (plain_char(c)) {
+            PyUnicode_WRITE(okind, odata, j++, c);
+        }
+        else if (foldable(c)) {
+            Py_UCS4 f[2];
+            int k = fold(c, f);
+            for (int m = 0; m < k; m++) {
+                Py_UCS4 h = f[m];
+                if (lower && h >= 'A' && h <= 'Z')
+                    h += 'a' - 'A';
+                PyUnicode_WRITE(okind, odata, j++, h);
+            }
+        }
+        else {
+            if (lower && c >= 'A' && c <= 'Z')
+                c += 'a' - 'A';
+            PyUnicode_WRITE(okind, odata, j++, c);
+        }
+    }
 }
 
 static PyObject *lower_name;  /* "lower", interned */
@@ -85,80 +168,23 @@ textops_normalize(PyObject *module, PyObject *text)
     const void *data = PyUnicode_DATA(text);
     const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
 
-    /* One pass to decide: whitespace to drop; characters to fold or
-     * lower-case (work); characters str.lower may change in ways other than
-     * A-Z -> a-z (complex: the folded text then goes through str.lower). The
-     * length and largest character of the result, as a str needs them. */
-    Py_ssize_t out_len = 0;
-    Py_UCS4 maxchar = 0;
-    int work = 0, complex = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (space_char(c)) {
-            continue;
-        }
-        else if (plain_char(c)) {
-            out_len++;
-            if (c > maxchar)
-                maxchar = c;
-        }
-        else if (foldable(c)) {
-            Py_UCS4 f[2];
-            out_len += fold(c, f);
-            if (maxchar < 0x7f)
-                maxchar = 0x7f;  /* ASCII: the kind is exact (a str must have the smallest one) */
-            work = 1;
-        }
-        else if (c >= 'A' && c <= 'Z') {
-            out_len++;
-            if (maxchar < 0x7f)
-                maxchar = 0x7f;
-            work = 1;
-        }
-        else {
-            out_len++;
-            if (c > maxchar)
-                maxchar = c;
-            work = complex = 1;
-        }
-    }
-    if (!work && out_len == n)
+    norm_scan r;
+#define SCAN(k) scan_k(data, n, k, &r)
+    BY_KIND(kind, SCAN)
+#undef SCAN
+    if (!r.work && r.out_len == n)
         return PyUnicode_Substring(text, 0, n);  /* itself when an exact str */
 
-    /* Lower-case A-Z here unless str.lower must see the whole text. */
-    const int lower_here = !complex;
-    PyObject *out = PyUnicode_New(out_len, maxchar);
+    PyObject *out = PyUnicode_New(r.out_len, r.maxchar);
     if (out == NULL)
         return NULL;
     const int okind = PyUnicode_KIND(out);
     void *odata = PyUnicode_DATA(out);
-    Py_ssize_t j = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (space_char(c)) {
-            continue;
-        }
-        else if (plain_char(c)) {
-            PyUnicode_WRITE(okind, odata, j++, c);
-        }
-        else if (foldable(c)) {
-            Py_UCS4 f[2];
-            int k = fold(c, f);
-            for (int m = 0; m < k; m++) {
-                Py_UCS4 h = f[m];
-                if (lower_here && h >= 'A' && h <= 'Z')
-                    h += 'a' - 'A';
-                PyUnicode_WRITE(okind, odata, j++, h);
-            }
-        }
-        else {
-            if (lower_here && c >= 'A' && c <= 'Z')
-                c += 'a' - 'A';
-            PyUnicode_WRITE(okind, odata, j++, c);
-        }
-    }
-    assert(j == out_len);
-    if (!complex)
+    const int lower = !r.complex;  /* else str.lower must see the whole folded text */
+#define WRITE(k) write_k(data, n, k, okind, odata, lower)
+    BY_KIND(kind, WRITE)
+#undef WRITE
+    if (!r.complex)
         return out;
     PyObject *low = PyObject_CallMethodNoArgs(out, lower_name);
     Py_DECREF(out);
@@ -167,70 +193,83 @@ textops_normalize(PyObject *module, PyObject *text)
 
 /* -- bigram_overlap ----------------------------------------------------- */
 
-/* chinese._CONTENT_RE's class: CJK, a-z, 0-9, '.', '%'. */
-static inline int
-content_char(Py_UCS4 c)
+/* A character of chinese._CONTENT_RE's class (CJK, a-z, 0-9, '.', '%') as
+ * a 15-bit code (ASCII as is, U+3400-U+9FFF from 0x80 on), anything else
+ * as 0, the boundary mark. */
+static inline uint32_t
+content_code(Py_UCS4 c)
 {
-    return (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 'a' && c <= 'z')
-        || (c >= '0' && c <= '9') || c == '.' || c == '%';
+    if (c >= 0x4e00)
+        return c <= 0x9fff ? c - 0x3380 : 0;
+    if (c >= 0x3400)
+        return c <= 0x4dbf ? c - 0x3380 : 0;
+    return ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '%') ? c : 0;
 }
 
-/* A set of bigrams, each a 32-bit key (first << 16 | second; content
- * characters are below U+10000, 0 the boundary mark; the pair (0, 0) is
- * never stored, so 0 marks an empty slot), with the texts it occurs in. */
-typedef struct {
-    uint32_t key;
-    uint32_t in;  /* bit 0: act, bit 1: exp */
-} slot_t;
+/* A set of bigrams: open addressing, linear probing, each slot a 30-bit
+ * key (first code << 15 | second code; the pair (0, 0) is never stored, so
+ * 0 is an empty slot) and a bit for each text the bigram occurs in. */
+#define KEY_MASK 0x3fffffffu
+#define IN_ACT 0x40000000u
+#define SMALL_SLOTS 1024
 
 typedef struct {
-    slot_t *slots;
-    size_t mask;
-    int bits;
+    uint32_t *slots;
+    uint64_t size;
     Py_ssize_t n[2];   /* distinct bigrams of act, of exp */
     Py_ssize_t common;
-    slot_t small[512];
 } bigram_set;
-
-static inline size_t
-slot_of(uint32_t key, int bits)
-{
-    return (size_t)((uint32_t)(key * 2654435769u) >> (32 - bits));
-}
 
 /* Record the bigram (a, b) of text t (0: act, 1: exp). */
 static inline void
-set_add(bigram_set *s, Py_UCS4 a, Py_UCS4 b, int t)
+set_add(bigram_set *s, uint32_t a, uint32_t b, int t)
 {
-    uint32_t key = (uint32_t)a << 16 | (uint32_t)b;
-    size_t k = slot_of(key, s->bits);
-    uint32_t bit = 1u << t;
+    const uint32_t key = a << 15 | b;
+    const uint32_t bit = IN_ACT << t;
+    uint64_t k = (uint64_t)(uint32_t)(key * 2654435769u) * s->size >> 32;  /* a hash in [0, size) */
     for (;;) {
-        slot_t *e = &s->slots[k];
-        if (e->key == key) {
-            if (!(e->in & bit)) {
-                e->in |= bit;
+        uint32_t e = s->slots[k];
+        if ((e & KEY_MASK) == key) {
+            if (!(e & bit)) {
+                s->slots[k] = e | bit;
                 s->n[t]++;
                 s->common++;  /* seen in the other text before */
             }
             return;
         }
-        if (e->key == 0) {
-            e->key = key;
-            e->in = bit;
+        if (e == 0) {
+            s->slots[k] = key | bit;
             s->n[t]++;
             return;
         }
-        k = (k + 1) & s->mask;
+        if (++k == s->size)
+            k = 0;
     }
 }
 
 /* The stop phrases, in the order the alternation tries them. */
 typedef struct {
-    PyObject *seq;      /* the fast sequence holding them */
+    Py_UCS4 first;
+    int kind;
+    Py_ssize_t len;
+    const void *data;
+} phrase;
+
+typedef struct {
+    PyObject *seq;      /* the fast sequence holding the phrases */
+    phrase *ph;
     Py_ssize_t count;
-    uint64_t first;     /* bit (c & 63) set for each phrase's first character c */
+    uint64_t bloom[4];  /* bit (c & 255) set for each phrase's first character c */
+    phrase small[32];
 } phrases_t;
+
+static void
+phrases_free(phrases_t *p)
+{
+    if (p->ph != p->small)
+        PyMem_Free(p->ph);
+    Py_XDECREF(p->seq);
+}
 
 static int
 phrases_init(phrases_t *p, PyObject *stop)
@@ -239,50 +278,37 @@ phrases_init(phrases_t *p, PyObject *stop)
     if (p->seq == NULL)
         return -1;
     p->count = PySequence_Fast_GET_SIZE(p->seq);
-    p->first = 0;
+    p->ph = p->count <= 32 ? p->small : PyMem_Calloc((size_t)p->count, sizeof(phrase));
+    if (p->ph == NULL) {
+        PyErr_NoMemory();
+        Py_DECREF(p->seq);
+        return -1;
+    }
     PyObject **items = PySequence_Fast_ITEMS(p->seq);
     for (Py_ssize_t i = 0; i < p->count; i++) {
-        PyObject *ph = items[i];
-        if (!PyUnicode_Check(ph)) {
+        PyObject *o = items[i];
+        if (!PyUnicode_Check(o)) {
             PyErr_Format(PyExc_TypeError, "bigram_overlap() stop phrases must be str, not %.200s",
-                         Py_TYPE(ph)->tp_name);
-            Py_DECREF(p->seq);
+                         Py_TYPE(o)->tp_name);
+            phrases_free(p);
             return -1;
         }
-        if (READY(ph) < 0) {
-            Py_DECREF(p->seq);
+        if (READY(o) < 0) {
+            phrases_free(p);
             return -1;
         }
-        if (PyUnicode_GET_LENGTH(ph) == 0) {
+        phrase *ph = &p->ph[i];
+        ph->len = PyUnicode_GET_LENGTH(o);
+        if (ph->len == 0) {
             /* an empty branch would match everywhere: chinese.stop_phrase_order() never gives one */
             PyErr_SetString(PyExc_ValueError, "bigram_overlap() stop phrases must not be empty");
-            Py_DECREF(p->seq);
+            phrases_free(p);
             return -1;
         }
-        p->first |= (uint64_t)1 << (PyUnicode_READ_CHAR(ph, 0) & 63);
-    }
-    return 0;
-}
-
-/* The length of the first phrase found at text[i], or 0. */
-static Py_ssize_t
-phrase_at(const phrases_t *p, int kind, const void *data, Py_ssize_t n, Py_ssize_t i, Py_UCS4 c)
-{
-    if (!(p->first >> (c & 63) & 1))
-        return 0;
-    PyObject **items = PySequence_Fast_ITEMS(p->seq);
-    for (Py_ssize_t k = 0; k < p->count; k++) {
-        PyObject *ph = items[k];
-        Py_ssize_t len = PyUnicode_GET_LENGTH(ph);
-        if (len > n - i || PyUnicode_READ_CHAR(ph, 0) != c)
-            continue;
-        int pkind = PyUnicode_KIND(ph);
-        const void *pdata = PyUnicode_DATA(ph);
-        Py_ssize_t m = 1;
-        while (m < len && PyUnicode_READ(pkind, pdata, m) == PyUnicode_READ(kind, data, i + m))
-            m++;
-        if (m == len)
-            return len;
+        ph->kind = PyUnicode_KIND(o);
+        ph->data = PyUnicode_DATA(o);
+        ph->first = PyUnicode_READ(ph->kind, ph->data, 0);
+        p->bloom[(ph->first >> 6) & 3] |= (uint64_t)1 << (ph->first & 63);
     }
     return 0;
 }
@@ -291,34 +317,49 @@ phrase_at(const phrases_t *p, int kind, const void *data, Py_ssize_t n, Py_ssize
  * the first phrase in order at each position, as re.sub with their
  * alternation), every character outside the content class a boundary
  * mark 0, the text framed by marks; every pair of neighbours but (0, 0). */
-static void
-add_text(bigram_set *s, PyObject *text, const phrases_t *p, int t)
+static Py_ALWAYS_INLINE inline void
+add_text_k(bigram_set *s, const void *data, Py_ssize_t n, const int kind, const phrases_t *p, int t)
 {
-    const int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    Py_UCS4 prev = 0;
+    uint32_t prev = 0;
     Py_ssize_t i = 0;
     while (i < n) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (p->count) {
-            Py_ssize_t skip = phrase_at(p, kind, data, n, i, c);
+        if (p->bloom[(c >> 6) & 3] >> (c & 63) & 1) {
+            Py_ssize_t skip = 0;
+            for (Py_ssize_t k = 0; k < p->count && !skip; k++) {
+                const phrase *ph = &p->ph[k];
+                if (ph->first != c || ph->len > n - i)
+                    continue;
+                Py_ssize_t m = 1;
+                while (m < ph->len && PyUnicode_READ(ph->kind, ph->data, m) == PyUnicode_READ(kind, data, i + m))
+                    m++;
+                if (m == ph->len)
+                    skip = m;
+            }
             if (skip) {
                 i += skip;
                 continue;
             }
         }
         i++;
-        if (!content_char(c)) {
-            if (prev == 0)
-                continue;
-            c = 0;
-        }
-        set_add(s, prev, c, t);
-        prev = c;
+        uint32_t code = content_code(c);
+        if (code == 0 && prev == 0)
+            continue;
+        set_add(s, prev, code, t);
+        prev = code;
     }
     if (prev != 0)
         set_add(s, prev, 0, t);
+}
+
+static void
+add_text(bigram_set *s, PyObject *text, const phrases_t *p, int t)
+{
+    const void *data = PyUnicode_DATA(text);
+    const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+#define ADD(k) add_text_k(s, data, n, k, p, t)
+    BY_KIND(PyUnicode_KIND(text), ADD)
+#undef ADD
 }
 
 static PyObject *
@@ -337,42 +378,42 @@ textops_bigram_overlap(PyObject *module, PyObject *const *args, Py_ssize_t nargs
         if (READY(args[k]) < 0)
             return NULL;
     }
-    phrases_t p = {NULL, 0, 0};
+    phrases_t p;
+    p.seq = NULL;
+    p.ph = p.small;
+    p.count = 0;
+    memset(p.bloom, 0, sizeof(p.bloom));
     if (nargs == 3 && phrases_init(&p, args[2]) < 0)
         return NULL;
 
-    /* Slots for every bigram, at most half full: a text of n characters
-     * has at most n + 1 distinct ones. The table never grows: past 2^32
-     * slots (the hash's range) it is still under 20% full: there are fewer
-     * than (0x6c00 content characters and the mark)^2 distinct bigrams. */
+    /* Slots for every bigram, at most half full: a text of n characters has
+     * at most n + 1 distinct ones. Capped at 2^32 slots (the hash's range),
+     * the table is still under 20% full: fewer than 0x6c80^2 keys exist. */
     bigram_set s;
-    size_t need = (size_t)PyUnicode_GET_LENGTH(args[0]) + (size_t)PyUnicode_GET_LENGTH(args[1]) + 2;
-    int bits = 4;
-    while (bits < 32 && ((size_t)1 << bits) / 2 < need)
-        bits++;
-    if ((size_t)bits + 4 >= sizeof(size_t) * 8) {  /* a 32-bit build: no room for such a table */
-        Py_XDECREF(p.seq);
-        return PyErr_NoMemory();
-    }
-    s.bits = bits;
-    s.mask = ((size_t)1 << bits) - 1;
+    uint64_t need = (uint64_t)PyUnicode_GET_LENGTH(args[0]) + (uint64_t)PyUnicode_GET_LENGTH(args[1]) + 2;
+    s.size = need < ((uint64_t)1 << 31) ? 2 * need : (uint64_t)1 << 32;
     s.n[0] = s.n[1] = s.common = 0;
-    if (s.mask < sizeof(s.small) / sizeof(s.small[0])) {
-        s.slots = s.small;
-        memset(s.small, 0, (s.mask + 1) * sizeof(slot_t));
+    uint32_t small[SMALL_SLOTS];
+    if (s.size <= SMALL_SLOTS) {
+        s.slots = small;
+        memset(small, 0, (size_t)s.size * sizeof(uint32_t));
     }
     else {
-        s.slots = PyMem_Calloc(s.mask + 1, sizeof(slot_t));
+        if (s.size > PY_SSIZE_T_MAX / sizeof(uint32_t)) {  /* a 32-bit build */
+            phrases_free(&p);
+            return PyErr_NoMemory();
+        }
+        s.slots = PyMem_Calloc((size_t)s.size, sizeof(uint32_t));
         if (s.slots == NULL) {
-            Py_XDECREF(p.seq);
+            phrases_free(&p);
             return PyErr_NoMemory();
         }
     }
     add_text(&s, args[0], &p, 0);
     add_text(&s, args[1], &p, 1);
-    if (s.slots != s.small)
+    if (s.slots != small)
         PyMem_Free(s.slots);
-    Py_XDECREF(p.seq);
+    phrases_free(&p);
     return Py_BuildValue("(nnn)", s.n[0], s.n[1], s.common);
 }
 
@@ -383,7 +424,7 @@ static PyMethodDef textops_methods[] = {
      "normalize(text, /)\n--\n\nchinese.normalize in C (the pure-Python version is the reference)."},
     {"bigram_overlap", (PyCFunction)(void (*)(void))textops_bigram_overlap, METH_FASTCALL,
      "bigram_overlap(act, exp, stop=(), /)\n--\n\n"
-     "(n_act, n_exp, n_common): the sizes of the bigram_codes() sets of two normalized texts\n"
+     "(n_act, n_exp, n_common): the sizes of the bigram_codes() sets of two texts\n"
      "(the stop phrases, non-empty and longest first, removed) and of their intersection."},
     {NULL, NULL, 0, NULL},
 };
@@ -391,6 +432,7 @@ static PyMethodDef textops_methods[] = {
 static int
 textops_exec(PyObject *module)
 {
+    (void)module;
     if (lower_name == NULL) {
         lower_name = PyUnicode_InternFromString("lower");
         if (lower_name == NULL)

@@ -14,9 +14,11 @@ from hypothesis import strategies as st
 
 from jixiao.checks import chinese
 from jixiao.checks.chinese import (
+    _DECIMAL_RE,
     _bigram_overlap_py,
     _normalize_py,
     bigram_codes,
+    decimal_numbers,
     default_stop_phrases,
     normalize,
     stop_phrase_order,
@@ -45,6 +47,7 @@ needs_kernel = pytest.mark.skipif(textops is None, reason="the C kernel is not b
 WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())  # what str.split() splits on
 FOLDED = "㎡㎞㎏﹪\u200b\ufeff"  # chinese._HALF beyond the full-width block
 CASED = "AZaz@[`{ÀÉéßİıΣσςΑΩДдǅᾈＡＺａｚ"  # lower-casing, A-Z borders, final sigma, title case
+DIGITS = "0123456789./9:٣۳०৩３²①〇零五𝟎𝟗🯵"  # decimal in other scripts, not decimal (², ①, 〇), a dot
 
 chars = st.one_of(
     st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),  # CJK
@@ -55,16 +58,14 @@ chars = st.one_of(
     st.sampled_from("，。、；：？！“”‘’（）《》【】—…·%．\u3000\u2010\u2027\u3400\u4dbf\u4e00\u9fff\u33ff\u4dc0"),
     st.sampled_from(WHITESPACE),
     st.sampled_from(FOLDED + CASED),
+    st.sampled_from(DIGITS),  # numbers, fractions, dots (twice: runs of them)
+    st.sampled_from(DIGITS),
     st.characters(min_codepoint=0x10000),  # astral
     st.sampled_from("\x00\ud800\udfff\U00020000\U0010ffff"),  # NUL, lone surrogates, astral borders
     st.characters(),  # anything else
 )
 texts = st.text(chars, max_size=200)
 phrases = st.lists(st.text(chars, min_size=1, max_size=4), max_size=8)
-
-
-def _k():
-    return textops
 
 
 @needs_kernel
@@ -98,6 +99,13 @@ def test_bigram_overlap_phrases_in_any_order(text, data):
     assert textops.bigram_overlap(text, other, stop) == _bigram_overlap_py(text, other, tuple(stop))
 
 
+@needs_kernel
+@settings(max_examples=3000, suppress_health_check=[HealthCheck.too_slow])
+@given(texts)
+def test_decimal_numbers_kernel_is_the_reference(text):
+    assert textops.decimal_numbers(text) == _DECIMAL_RE.findall(text)
+
+
 def test_bigram_overlap_reference_is_bigram_codes():
     sp = default_stop_phrases()
     act, exp = "根据文件要求，已经完成维护。新增3个", "完成维护，新增２个"
@@ -121,6 +129,7 @@ def test_seed_texts(seed_path):
     for f in read_forms(seed_path):
         for t in (f.goal.expected, f.goal.actual, f.project_name):
             assert textops.normalize(t) == _normalize_py(t)
+            assert textops.decimal_numbers(t) == _DECIMAL_RE.findall(t)
         exp, act = _normalize_py(f.goal.expected), _normalize_py(f.goal.actual)
         assert textops.bigram_overlap(act, exp, stop) == _bigram_overlap_py(act, exp, stop)
         assert textops.bigram_overlap(act, exp, stop)[0] > 0
@@ -130,8 +139,9 @@ def test_seed_texts(seed_path):
 def test_edge_texts():
     stop = stop_phrase_order(default_stop_phrases())
     for t in ("", " ", "\u3000", "\x00", "a", "已", "已经", "已已经", "\x00a\x00", "ａ", "Ａ", "ΣΑΣ完成", "İ号",
-              "\ud800", "\U00020000完成", "完成\U00020000完成", "a" * 1000, "完成" * 1000, "．。.%", "ǅ", "ẞ"):
+              "\ud800", "\U00020000完成", "完成\U00020000完成", "1.", ".1", "1..2", "1.2.3", "٣.٣", "3.", "a" * 1000, "完成" * 1000, "．。.%", "ǅ", "ẞ"):
         assert textops.normalize(t) == _normalize_py(t)
+        assert textops.decimal_numbers(t) == _DECIMAL_RE.findall(t)
         for u in ("", t, "完成"):
             assert textops.bigram_overlap(t, u, stop) == _bigram_overlap_py(t, u, stop)
             assert textops.bigram_overlap(u, t) == _bigram_overlap_py(u, t)
@@ -147,6 +157,7 @@ def test_huge_texts():
     other = "".join(rnd.choices(cjk, k=100_000))
     stop = stop_phrase_order(default_stop_phrases())
     assert textops.normalize(big) == _normalize_py(big)
+    assert textops.decimal_numbers(big) == _DECIMAL_RE.findall(big)
     assert textops.bigram_overlap(big, other, stop) == _bigram_overlap_py(big, other, stop)
     assert textops.bigram_overlap("完" * 5_000_000, "完成") == (3, 3, 1)  # |完, 完完, 完|
 
@@ -166,6 +177,12 @@ def test_whitespace_is_below_u3400():
     """The kernel looks whitespace up only below U+3400 (CJK text skips it)."""
     assert all(ord(c) < 0x3400 for c in WHITESPACE)
     assert not any(chr(c).isspace() for c in range(0x3400, 0x110000))
+
+
+def test_no_decimal_digit_among_cjk():
+    """The kernel takes U+3400-U+9FFF for non-digits without a look-up."""
+    assert not any(chr(c).isdecimal() for c in range(0x3400, 0xA000))
+    assert [chr(c) for c in range(0x80) if chr(c).isdecimal()] == list("0123456789")
 
 
 # -- errors ----------------------------------------------------------------------
@@ -190,6 +207,9 @@ def test_kernel_errors():
         textops.bigram_overlap("a", "b", (), 1)
     with pytest.raises(TypeError):
         textops.normalize()
+    for bad in (None, 1, b"12"):
+        with pytest.raises(TypeError):
+            textops.decimal_numbers(bad)
 
 
 def test_wrappers_fail_as_python_does():
@@ -211,6 +231,9 @@ def test_wrappers_fail_as_python_does():
     assert normalize(Odd("a b")) == "odd"
     with pytest.raises(TypeError):
         chinese.bigram_overlap(None, "a")
+    with pytest.raises(TypeError, match="expected string"):
+        decimal_numbers(None)
+    assert decimal_numbers(Odd("a 12")) == ["12"]
 
 
 @needs_kernel
@@ -228,6 +251,7 @@ def test_no_leak():
             textops.normalize(exp)
             textops.bigram_overlap(act, exp, stop)
             textops.bigram_overlap(exp, exp * 2, list(stop))
+            textops.decimal_numbers(act + "1.5，２０２４年")
             try:
                 textops.bigram_overlap(act, exp, (1,))
             except TypeError:
@@ -250,6 +274,7 @@ def test_review_without_kernel(case, tmp_path, monkeypatch):
     runs whichever path is installed)."""
     monkeypatch.setattr(chinese, "_k_normalize", None)
     monkeypatch.setattr(chinese, "_k_bigram_overlap", None)
+    monkeypatch.setattr(chinese, "_k_decimal_numbers", None)
     assert review_json(case, tmp_path) == read_golden(case)
 
 

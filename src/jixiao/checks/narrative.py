@@ -31,6 +31,7 @@ from .chinese import (
     UnitTable,
     bigram_overlap,
     clause_around,
+    decimal_numbers,
     extract_quantities,
     normalize,
     normalized_goal,
@@ -310,10 +311,6 @@ def goal_numbers(ctx: FormContext) -> list[GoalNumber]:
 # -- JX801 ----------------------------------------------------------------------
 
 
-# \d\d* rather than \d+: a pattern that starts with a character class lets
-# the regex engine skip to the next digit; one that starts with a repeat
-# tries a match at every position (twice the time on a goal text).
-_DIGITS = re.compile(r"\d\d*(?:\.\d+)?")
 # Chinese digits that may start a quantity (not 一: nearly always idiom).
 _CN_DIGIT = re.compile(r"[两二三四五六七八九十][个项名人家处件次场台辆]")
 
@@ -383,8 +380,8 @@ def actual_rewrites_goal(ctx: FormContext, s):
     m = p.opening.match(act) if p.opening is not None else None
     opening = m.group() if m is not None else None
     new: list[str] = []
-    digits = _DIGITS.findall(act)
-    if (digits and not set(digits) <= set(_DIGITS.findall(exp))) or _CN_DIGIT.search(act):
+    digits = decimal_numbers(act)
+    if (digits and not set(digits) <= set(decimal_numbers(exp))) or _CN_DIGIT.search(act):
         # numbers the goal does not have: name them (the rare, slower path)
         table = _table(_settings(ctx, "JX802"))
         in_goal = {(q.kind, q.base) for q in _goal_quantities(ctx)}

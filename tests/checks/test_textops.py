@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from jixiao.checks import chinese
 from jixiao.checks.chinese import (
     _DECIMAL_RE,
+    _RUN_RE,
     _bigram_overlap_py,
     _normalize_py,
     bigram_codes,
@@ -48,6 +49,7 @@ WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())  # wha
 FOLDED = "㎡㎞㎏﹪\u200b\ufeff"  # chinese._HALF beyond the full-width block
 CASED = "AZaz@[`{ÀÉéßİıΣσςΑΩДдǅᾈＡＺａｚ"  # lower-casing, A-Z borders, final sigma, title case
 DIGITS = "0123456789./9:٣۳०৩３²①〇零五𝟎𝟗🯵"  # decimal in other scripts, not decimal (², ①, 〇), a dot
+NUMERALS = "零〇一二两三四五六七八九十百千万亿分之,.個"  # chinese._RUN_RE's classes
 
 chars = st.one_of(
     st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),  # CJK
@@ -60,24 +62,33 @@ chars = st.one_of(
     st.sampled_from(FOLDED + CASED),
     st.sampled_from(DIGITS),  # numbers, fractions, dots (twice: runs of them)
     st.sampled_from(DIGITS),
+    st.sampled_from(NUMERALS),
     st.characters(min_codepoint=0x10000),  # astral
     st.sampled_from("\x00\ud800\udfff\U00020000\U0010ffff"),  # NUL, lone surrogates, astral borders
     st.characters(),  # anything else
 )
-texts = st.text(chars, max_size=200)
-phrases = st.lists(st.text(chars, min_size=1, max_size=4), max_size=8)
+# lists of characters rather than st.text(chars): text() merges the alphabets into one
+# range of code points, drawn by size, so that the small lists above would hardly occur
+texts = st.lists(chars, max_size=300).map("".join) | st.lists(chars, min_size=40, max_size=300).map("".join)
+phrases = st.lists(st.lists(chars, min_size=1, max_size=4).map("".join), max_size=8)
+
+
+def run_starts_py(text):
+    return [m.start() for m in _RUN_RE.finditer(text)]
 
 
 @needs_kernel
-@settings(max_examples=3000, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=1000, suppress_health_check=[HealthCheck.too_slow])
 @given(texts)
-def test_normalize_kernel_is_the_reference(text):
+def test_one_text_kernels_are_the_reference(text):
     got = textops.normalize(text)
     assert got == _normalize_py(text) and type(got) is str
+    assert textops.decimal_numbers(text) == _DECIMAL_RE.findall(text)
+    assert textops.number_run_starts(text) == run_starts_py(text)
 
 
 @needs_kernel
-@settings(max_examples=2000, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow])
 @given(texts, texts, phrases)
 def test_bigram_overlap_kernel_is_the_reference(act, exp, stop):
     ordered = stop_phrase_order(stop)
@@ -87,7 +98,7 @@ def test_bigram_overlap_kernel_is_the_reference(act, exp, stop):
 
 
 @needs_kernel
-@settings(max_examples=1000, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(texts, st.data())
 def test_bigram_overlap_phrases_in_any_order(text, data):
     """Phrases taken from the text itself (so they match, and overlap each
@@ -97,13 +108,6 @@ def test_bigram_overlap_phrases_in_any_order(text, data):
                                               or ["x"]), max_size=6, unique=True))
     other = data.draw(texts)
     assert textops.bigram_overlap(text, other, stop) == _bigram_overlap_py(text, other, tuple(stop))
-
-
-@needs_kernel
-@settings(max_examples=3000, suppress_health_check=[HealthCheck.too_slow])
-@given(texts)
-def test_decimal_numbers_kernel_is_the_reference(text):
-    assert textops.decimal_numbers(text) == _DECIMAL_RE.findall(text)
 
 
 def test_bigram_overlap_reference_is_bigram_codes():
@@ -130,6 +134,7 @@ def test_seed_texts(seed_path):
         for t in (f.goal.expected, f.goal.actual, f.project_name):
             assert textops.normalize(t) == _normalize_py(t)
             assert textops.decimal_numbers(t) == _DECIMAL_RE.findall(t)
+            assert textops.number_run_starts(t) == run_starts_py(t)
         exp, act = _normalize_py(f.goal.expected), _normalize_py(f.goal.actual)
         assert textops.bigram_overlap(act, exp, stop) == _bigram_overlap_py(act, exp, stop)
         assert textops.bigram_overlap(act, exp, stop)[0] > 0
@@ -139,9 +144,10 @@ def test_seed_texts(seed_path):
 def test_edge_texts():
     stop = stop_phrase_order(default_stop_phrases())
     for t in ("", " ", "\u3000", "\x00", "a", "已", "已经", "已已经", "\x00a\x00", "ａ", "Ａ", "ΣΑΣ完成", "İ号",
-              "\ud800", "\U00020000完成", "完成\U00020000完成", "1.", ".1", "1..2", "1.2.3", "٣.٣", "3.", "a" * 1000, "完成" * 1000, "．。.%", "ǅ", "ẞ"):
+              "\ud800", "\U00020000完成", "完成\U00020000完成", "1.", ".1", "1..2", "1.2.3", "٣.٣", "3.", "千5", "三百五十，1,000万", "第十四五", "百分之五十", "a" * 1000, "完成" * 1000, "．。.%", "ǅ", "ẞ"):
         assert textops.normalize(t) == _normalize_py(t)
         assert textops.decimal_numbers(t) == _DECIMAL_RE.findall(t)
+        assert textops.number_run_starts(t) == run_starts_py(t)
         for u in ("", t, "完成"):
             assert textops.bigram_overlap(t, u, stop) == _bigram_overlap_py(t, u, stop)
             assert textops.bigram_overlap(u, t) == _bigram_overlap_py(u, t)
@@ -158,6 +164,7 @@ def test_huge_texts():
     stop = stop_phrase_order(default_stop_phrases())
     assert textops.normalize(big) == _normalize_py(big)
     assert textops.decimal_numbers(big) == _DECIMAL_RE.findall(big)
+    assert textops.number_run_starts(big) == run_starts_py(big)
     assert textops.bigram_overlap(big, other, stop) == _bigram_overlap_py(big, other, stop)
     assert textops.bigram_overlap("完" * 5_000_000, "完成") == (3, 3, 1)  # |完, 完完, 完|
 
@@ -210,6 +217,8 @@ def test_kernel_errors():
     for bad in (None, 1, b"12"):
         with pytest.raises(TypeError):
             textops.decimal_numbers(bad)
+        with pytest.raises(TypeError):
+            textops.number_run_starts(bad)
 
 
 def test_wrappers_fail_as_python_does():
@@ -252,6 +261,7 @@ def test_no_leak():
             textops.bigram_overlap(act, exp, stop)
             textops.bigram_overlap(exp, exp * 2, list(stop))
             textops.decimal_numbers(act + "1.5，２０２４年")
+            textops.number_run_starts(act + "三百五十，1,000")
             try:
                 textops.bigram_overlap(act, exp, (1,))
             except TypeError:
@@ -275,6 +285,7 @@ def test_review_without_kernel(case, tmp_path, monkeypatch):
     monkeypatch.setattr(chinese, "_k_normalize", None)
     monkeypatch.setattr(chinese, "_k_bigram_overlap", None)
     monkeypatch.setattr(chinese, "_k_decimal_numbers", None)
+    monkeypatch.setattr(chinese, "_k_run_starts", None)
     assert review_json(case, tmp_path) == read_golden(case)
 
 

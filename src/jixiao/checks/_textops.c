@@ -12,8 +12,11 @@
  *       bigram_codes(exp) (the stop phrases removed) and of their
  *       intersection, without a Python object per bigram.
  *   decimal_numbers(text) -> list[str]
- *       chinese._decimal_numbers_py: re.findall(r"\d\d*(?:\.\d+)?", text),
- *       without the regex engine's per-character category test.
+ *       chinese.decimal_numbers' reference: re.findall(r"\d\d*(?:\.\d+)?",
+ *       text), without the regex engine's per-character category test.
+ *   number_run_starts(text) -> list[int]
+ *       chinese._run_starts' reference: the starts of chinese._RUN_RE's
+ *       matches (where extract_quantities tries to read a number).
  *
  * Plain CPython C API, no dependency. The loops over a text are written once
  * and inlined for each of the three str kinds (1, 2, 4 bytes a character).
@@ -490,6 +493,81 @@ textops_decimal_numbers(PyObject *module, PyObject *text)
     return out;
 }
 
+/* -- number_run_starts -------------------------------------------------- */
+
+/* chinese._RUN_RE = [\d零〇一二两三四五六七八九十百][\d.,零〇一二两三四五六七八九十百千万亿分之]* */
+static inline int
+run_start_char(Py_UCS4 c)
+{
+    switch (c) {
+    case 0x96f6: case 0x3007: case 0x4e00: case 0x4e8c: case 0x4e24: case 0x4e09: case 0x56db:  /* 零〇一二两三四 */
+    case 0x4e94: case 0x516d: case 0x4e03: case 0x516b: case 0x4e5d: case 0x5341: case 0x767e:  /* 五六七八九十百 */
+        return 1;
+    default:
+        return decimal_char(c);
+    }
+}
+
+static inline int
+run_char(Py_UCS4 c)
+{
+    switch (c) {
+    case '.': case ',': case 0x5343: case 0x4e07: case 0x4ebf: case 0x5206: case 0x4e4b:  /* 千万亿分之 */
+        return 1;
+    default:
+        return run_start_char(c);
+    }
+}
+
+static Py_ALWAYS_INLINE inline int
+run_starts_k(const void *data, Py_ssize_t n, const int kind, PyObject *out)
+{
+    Py_ssize_t i = 0;
+    while (i < n) {
+        if (!run_start_char(PyUnicode_READ(kind, data, i))) {
+            i++;
+            continue;
+        }
+        PyObject *start = PyLong_FromSsize_t(i);
+        if (start == NULL)
+            return -1;
+        int err = PyList_Append(out, start);
+        Py_DECREF(start);
+        if (err < 0)
+            return -1;
+        i++;
+        while (i < n && run_char(PyUnicode_READ(kind, data, i)))
+            i++;
+    }
+    return 0;
+}
+
+static PyObject *
+textops_number_run_starts(PyObject *module, PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_Format(PyExc_TypeError, "number_run_starts() argument must be str, not %.200s",
+                     Py_TYPE(text)->tp_name);
+        return NULL;
+    }
+    if (READY(text) < 0)
+        return NULL;
+    PyObject *out = PyList_New(0);
+    if (out == NULL)
+        return NULL;
+    const void *data = PyUnicode_DATA(text);
+    const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int err = 0;
+#define STARTS(k) err = run_starts_k(data, n, k, out)
+    BY_KIND(PyUnicode_KIND(text), STARTS)
+#undef STARTS
+    if (err < 0) {
+        Py_DECREF(out);
+        return NULL;
+    }
+    return out;
+}
+
 /* -- module --------------------------------------------------------------- */
 
 static PyMethodDef textops_methods[] = {
@@ -502,6 +580,9 @@ static PyMethodDef textops_methods[] = {
     {"decimal_numbers", (PyCFunction)textops_decimal_numbers, METH_O,
      "decimal_numbers(text, /)\n--\n\n"
      "re.findall(r'\\d\\d*(?:\\.\\d+)?', text) in C (chinese.decimal_numbers)."},
+    {"number_run_starts", (PyCFunction)textops_number_run_starts, METH_O,
+     "number_run_starts(text, /)\n--\n\n"
+     "[m.start() for m in chinese._RUN_RE.finditer(text)] in C."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -525,7 +606,7 @@ static PyModuleDef_Slot textops_slots[] = {
 static struct PyModuleDef textops_module = {
     PyModuleDef_HEAD_INIT,
     .m_name = "jixiao.checks._textops",
-    .m_doc = "Optional C kernel for jixiao.checks.chinese (normalize, bigram_overlap, decimal_numbers).",
+    .m_doc = "Optional C kernel for jixiao.checks.chinese's text hot path.",
     .m_size = 0,
     .m_methods = textops_methods,
     .m_slots = textops_slots,

@@ -10,8 +10,9 @@ JX801 needs from two such sets; quantities are found by a small grammar
 (number, optional multiplier, a unit from a table) instead of a word segmenter.
 
 The optional C kernel ``_textops`` (built by setup.py when a compiler is
-there) does :func:`normalize`, :func:`bigram_overlap` and
-:func:`decimal_numbers`, the review's text hot path; the pure-Python code here is its reference (tests compare the two)
+there) does :func:`normalize`, :func:`bigram_overlap`,
+:func:`decimal_numbers` and the scan for numbers in :func:`extract_quantities`,
+the review's text hot path; the pure-Python code here is its reference (tests compare the two)
 and the fallback. ``JIXIAO_NO_KERNEL=1`` in the environment leaves it out.
 
 The tables are data: units (which ones denote a countable target, which are
@@ -59,6 +60,7 @@ if os.environ.get("JIXIAO_NO_KERNEL") == "1":
 _k_normalize = _textops.normalize if _textops is not None else None
 _k_bigram_overlap = _textops.bigram_overlap if _textops is not None else None
 _k_decimal_numbers = _textops.decimal_numbers if _textops is not None else None
+_k_run_starts = _textops.number_run_starts if _textops is not None else None
 
 # -- normalization ------------------------------------------------------
 
@@ -486,6 +488,15 @@ _CN_NUM_CHARS = "零〇一二两三四五六七八九十百千万亿"
 # Scanning for one character class is fast; the grammar below then runs
 # only where a number may start.
 _RUN_RE = re.compile(r"[\d零〇一二两三四五六七八九十百][\d.,零〇一二两三四五六七八九十百千万亿分之]*")
+
+
+def _run_starts(scan: str) -> list[int]:
+    """Where each run of _RUN_RE starts (in C when the kernel is built)."""
+    if _k_run_starts is not None and type(scan) is str:
+        return _k_run_starts(scan)
+    return [m.start() for m in _RUN_RE.finditer(scan)]
+
+
 _NUM_RE = re.compile(
     r"(?P<ar>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?P<mul>[万亿千])?"
     r"|百分之(?P<pct>[零〇一二两三四五六七八九十百]+|\d+(?:\.\d+)?)"
@@ -540,8 +551,7 @@ def extract_quantities(text: str, table: UnitTable, *, min_chinese: int = 2, nor
     s = text if normalized else normalize(text)
     scan = table.strip_excluded(s)
     out: list[Quantity] = []
-    for run in _RUN_RE.finditer(scan):
-        start = run.start()
+    for start in _run_starts(scan):
         m = _NUM_RE.match(scan, start)
         if m is None:
             continue

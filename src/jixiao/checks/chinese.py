@@ -10,10 +10,11 @@ JX801 needs from two such sets; quantities are found by a small grammar
 (number, optional multiplier, a unit from a table) instead of a word segmenter.
 
 The optional C kernel ``_textops`` (built by setup.py when a compiler is
-there) does :func:`normalize`, :func:`bigram_overlap`,
-:func:`decimal_numbers` and the scan for numbers in :func:`extract_quantities`,
-the review's text hot path; the pure-Python code here is its reference (tests compare the two)
-and the fallback. ``JIXIAO_NO_KERNEL=1`` in the environment leaves it out.
+there) does the review's text hot path: :func:`normalize`,
+:func:`bigram_overlap`, :func:`decimal_numbers` and the scan for numbers in
+:func:`extract_quantities`. The pure-Python code here is its reference
+(tests/checks/test_textops.py compares the two) and the fallback;
+``JIXIAO_NO_KERNEL=1`` in the environment leaves the kernel out.
 
 The tables are data: units (which ones denote a countable target, which are
 dates, ordinals or descriptors to leave out), phrases to ignore, come from
@@ -269,8 +270,8 @@ _DECIMAL_RE = re.compile(r"\d\d*(?:\.\d+)?")
 
 
 def decimal_numbers(text: str) -> list[str]:
-    """The numbers written in digits, as they stand: ``re.findall(r"\\d+(?:\\.\\d+)?",
-    text)`` (any decimal digit, as ``\\d`` in a str pattern; no thousands separator).
+    r"""The numbers written in digits, as they stand: ``re.findall(r"\d+(?:\.\d+)?",
+    text)`` (any decimal digit, as ``\d`` in a str pattern; no thousands separator).
 
     >>> decimal_numbers("聘用30人，完成98.5%，1.2.3")
     ['30', '98.5', '1.2', '3']

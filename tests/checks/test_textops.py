@@ -87,6 +87,24 @@ def test_one_text_kernels_are_the_reference(text):
     assert textops.number_run_starts(text) == run_starts_py(text)
 
 
+def blank_py(text, phrases):
+    rx = chinese._alternation(tuple(phrases))
+    return rx.sub(chinese._blanked, text) if rx is not None else text
+
+
+@needs_kernel
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(texts, phrases, st.data())
+def test_blank_phrases_kernel_is_the_reference(text, stop, data):
+    """Phrases drawn at random and from the text itself (overlapping ones),
+    in any order: the first one in order wins at a position."""
+    subs = [text[i:j] for i in range(len(text)) for j in range(i + 1, i + 5)]
+    own = data.draw(st.lists(st.sampled_from(subs), max_size=5, unique=True)) if subs else []
+    for ps in (stop_phrase_order(stop), tuple(dict.fromkeys(own + stop))):
+        got = textops.blank_phrases(text, ps)
+        assert got == blank_py(text, ps) and type(got) is str
+
+
 @needs_kernel
 @settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow])
 @given(texts, texts, phrases)
@@ -130,11 +148,13 @@ def test_seed_texts(seed_path):
     from jixiao.ingest import read_forms
 
     stop = stop_phrase_order(default_stop_phrases())
+    excluded = chinese.default_unit_table()._exclude_order
     for f in read_forms(seed_path):
         for t in (f.goal.expected, f.goal.actual, f.project_name):
             assert textops.normalize(t) == _normalize_py(t)
             assert textops.decimal_numbers(t) == _DECIMAL_RE.findall(t)
             assert textops.number_run_starts(t) == run_starts_py(t)
+            assert textops.blank_phrases(t, excluded) == blank_py(t, excluded)
         exp, act = _normalize_py(f.goal.expected), _normalize_py(f.goal.actual)
         assert textops.bigram_overlap(act, exp, stop) == _bigram_overlap_py(act, exp, stop)
         assert textops.bigram_overlap(act, exp, stop)[0] > 0
@@ -143,11 +163,16 @@ def test_seed_texts(seed_path):
 @needs_kernel
 def test_edge_texts():
     stop = stop_phrase_order(default_stop_phrases())
+    excluded = chinese.default_unit_table()._exclude_order
     for t in ("", " ", "\u3000", "\x00", "a", "已", "已经", "已已经", "\x00a\x00", "ａ", "Ａ", "ΣΑΣ完成", "İ号",
-              "\ud800", "\U00020000完成", "完成\U00020000完成", "1.", ".1", "1..2", "1.2.3", "٣.٣", "3.", "千5", "三百五十，1,000万", "第十四五", "百分之五十", "a" * 1000, "完成" * 1000, "．。.%", "ǅ", "ẞ"):
+              "\ud800", "\U00020000完成", "完成\U00020000完成", "1.", ".1", "1..2", "1.2.3", "٣.٣", "3.", "千5",
+              "三百五十，1,000万", "第十四五", "百分之五十", "四个意识", "a四个意识", "\U00020000四个意识",
+              "两位数十四五五", "a" * 1000, "完成" * 1000, "．。.%", "ǅ", "ẞ"):
         assert textops.normalize(t) == _normalize_py(t)
         assert textops.decimal_numbers(t) == _DECIMAL_RE.findall(t)
         assert textops.number_run_starts(t) == run_starts_py(t)
+        assert textops.blank_phrases(t, excluded) == blank_py(t, excluded)
+        assert textops.blank_phrases(t, stop) == blank_py(t, stop)
         for u in ("", t, "完成"):
             assert textops.bigram_overlap(t, u, stop) == _bigram_overlap_py(t, u, stop)
             assert textops.bigram_overlap(u, t) == _bigram_overlap_py(u, t)
@@ -165,6 +190,7 @@ def test_huge_texts():
     assert textops.normalize(big) == _normalize_py(big)
     assert textops.decimal_numbers(big) == _DECIMAL_RE.findall(big)
     assert textops.number_run_starts(big) == run_starts_py(big)
+    assert textops.blank_phrases(big, stop) == blank_py(big, stop)
     assert textops.bigram_overlap(big, other, stop) == _bigram_overlap_py(big, other, stop)
     assert textops.bigram_overlap("完" * 5_000_000, "完成") == (3, 3, 1)  # |完, 完完, 完|
 
@@ -219,6 +245,14 @@ def test_kernel_errors():
             textops.decimal_numbers(bad)
         with pytest.raises(TypeError):
             textops.number_run_starts(bad)
+        with pytest.raises(TypeError):
+            textops.blank_phrases(bad, ())
+        with pytest.raises(TypeError):
+            textops.blank_phrases("a", bad)
+    with pytest.raises(ValueError):
+        textops.blank_phrases("a", ("",))
+    with pytest.raises(TypeError):
+        textops.blank_phrases("a")
 
 
 def test_wrappers_fail_as_python_does():
@@ -252,6 +286,7 @@ def test_no_leak():
     import resource
 
     stop = stop_phrase_order(default_stop_phrases())
+    excluded = chinese.default_unit_table()._exclude_order
     act, exp = "根据文件要求，聘用政府雇员 30人，充实到现有工作中。", "聘用政府雇员３０人，ＩＰ 电话" * 20
 
     def run(n):
@@ -262,6 +297,8 @@ def test_no_leak():
             textops.bigram_overlap(exp, exp * 2, list(stop))
             textops.decimal_numbers(act + "1.5，２０２４年")
             textops.number_run_starts(act + "三百五十，1,000")
+            textops.blank_phrases(act + "四个意识", excluded)
+            textops.blank_phrases(act, excluded)
             try:
                 textops.bigram_overlap(act, exp, (1,))
             except TypeError:
@@ -286,6 +323,7 @@ def test_review_without_kernel(case, tmp_path, monkeypatch):
     monkeypatch.setattr(chinese, "_k_bigram_overlap", None)
     monkeypatch.setattr(chinese, "_k_decimal_numbers", None)
     monkeypatch.setattr(chinese, "_k_run_starts", None)
+    monkeypatch.setattr(chinese, "_k_blank_phrases", None)
     assert review_json(case, tmp_path) == read_golden(case)
 
 

@@ -14,6 +14,9 @@
  *   decimal_numbers(text) -> list[str]
  *       chinese.decimal_numbers' reference: re.findall(r"\d\d*(?:\.\d+)?",
  *       text), without the regex engine's per-character category test.
+ *   blank_phrases(text, phrases) -> str
+ *       UnitTable.strip_excluded's reference: the phrases' alternation,
+ *       each match replaced by as many U+3000 (positions kept).
  *   number_run_starts(text) -> list[int]
  *       chinese._run_starts' reference: the starts of chinese._RUN_RE's
  *       matches (where extract_quantities tries to read a number).
@@ -270,6 +273,15 @@ typedef struct {
 } phrases_t;
 
 static void
+phrases_empty(phrases_t *p)
+{
+    p->seq = NULL;
+    p->ph = p->small;
+    p->count = 0;
+    memset(p->bloom, 0, sizeof(p->bloom));
+}
+
+static void
 phrases_free(phrases_t *p)
 {
     if (p->ph != p->small)
@@ -280,7 +292,7 @@ phrases_free(phrases_t *p)
 static int
 phrases_init(phrases_t *p, PyObject *stop)
 {
-    p->seq = PySequence_Fast(stop, "bigram_overlap() stop phrases must be a sequence of str");
+    p->seq = PySequence_Fast(stop, "phrases must be a sequence of str");
     if (p->seq == NULL)
         return -1;
     p->count = PySequence_Fast_GET_SIZE(p->seq);
@@ -294,7 +306,7 @@ phrases_init(phrases_t *p, PyObject *stop)
     for (Py_ssize_t i = 0; i < p->count; i++) {
         PyObject *o = items[i];
         if (!PyUnicode_Check(o)) {
-            PyErr_Format(PyExc_TypeError, "bigram_overlap() stop phrases must be str, not %.200s",
+            PyErr_Format(PyExc_TypeError, "phrases must be str, not %.200s",
                          Py_TYPE(o)->tp_name);
             phrases_free(p);
             return -1;
@@ -307,7 +319,7 @@ phrases_init(phrases_t *p, PyObject *stop)
         ph->len = PyUnicode_GET_LENGTH(o);
         if (ph->len == 0) {
             /* an empty branch would match everywhere: chinese.stop_phrase_order() never gives one */
-            PyErr_SetString(PyExc_ValueError, "bigram_overlap() stop phrases must not be empty");
+            PyErr_SetString(PyExc_ValueError, "phrases must not be empty");
             phrases_free(p);
             return -1;
         }
@@ -315,6 +327,25 @@ phrases_init(phrases_t *p, PyObject *stop)
         ph->data = PyUnicode_DATA(o);
         ph->first = PyUnicode_READ(ph->kind, ph->data, 0);
         p->bloom[(ph->first >> 6) & 3] |= (uint64_t)1 << (ph->first & 63);
+    }
+    return 0;
+}
+
+/* The length of the first phrase (in order) found at text[i] == c, or 0. */
+static Py_ALWAYS_INLINE inline Py_ssize_t
+phrase_at(const phrases_t *p, const void *data, Py_ssize_t n, const int kind, Py_ssize_t i, Py_UCS4 c)
+{
+    if (!(p->bloom[(c >> 6) & 3] >> (c & 63) & 1))
+        return 0;
+    for (Py_ssize_t k = 0; k < p->count; k++) {
+        const phrase *ph = &p->ph[k];
+        if (ph->first != c || ph->len > n - i)
+            continue;
+        Py_ssize_t m = 1;
+        while (m < ph->len && PyUnicode_READ(ph->kind, ph->data, m) == PyUnicode_READ(kind, data, i + m))
+            m++;
+        if (m == ph->len)
+            return m;
     }
     return 0;
 }
@@ -330,22 +361,10 @@ add_text_k(bigram_set *s, const void *data, Py_ssize_t n, const int kind, const 
     Py_ssize_t i = 0;
     while (i < n) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (p->bloom[(c >> 6) & 3] >> (c & 63) & 1) {
-            Py_ssize_t skip = 0;
-            for (Py_ssize_t k = 0; k < p->count && !skip; k++) {
-                const phrase *ph = &p->ph[k];
-                if (ph->first != c || ph->len > n - i)
-                    continue;
-                Py_ssize_t m = 1;
-                while (m < ph->len && PyUnicode_READ(ph->kind, ph->data, m) == PyUnicode_READ(kind, data, i + m))
-                    m++;
-                if (m == ph->len)
-                    skip = m;
-            }
-            if (skip) {
-                i += skip;
-                continue;
-            }
+        Py_ssize_t skip = phrase_at(p, data, n, kind, i, c);
+        if (skip) {
+            i += skip;
+            continue;
         }
         i++;
         uint32_t code = content_code(c);
@@ -385,10 +404,7 @@ textops_bigram_overlap(PyObject *module, PyObject *const *args, Py_ssize_t nargs
             return NULL;
     }
     phrases_t p;
-    p.seq = NULL;
-    p.ph = p.small;
-    p.count = 0;
-    memset(p.bloom, 0, sizeof(p.bloom));
+    phrases_empty(&p);
     if (nargs == 3 && phrases_init(&p, args[2]) < 0)
         return NULL;
 
@@ -421,6 +437,94 @@ textops_bigram_overlap(PyObject *module, PyObject *const *args, Py_ssize_t nargs
         PyMem_Free(s.slots);
     phrases_free(&p);
     return Py_BuildValue("(nnn)", s.n[0], s.n[1], s.common);
+}
+
+/* -- blank_phrases ------------------------------------------------------ */
+
+/* Pass 1: the largest character left, whether any phrase is found. */
+static Py_ALWAYS_INLINE inline int
+blank_scan_k(const void *data, Py_ssize_t n, const int kind, const phrases_t *p, Py_UCS4 *maxchar)
+{
+    int found = 0;
+    Py_UCS4 mx = 0;
+    Py_ssize_t i = 0;
+    while (i < n) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        Py_ssize_t skip = phrase_at(p, data, n, kind, i, c);
+        if (skip) {
+            found = 1;
+            i += skip;
+            continue;
+        }
+        if (c > mx)
+            mx = c;
+        i++;
+    }
+    *maxchar = mx;
+    return found;
+}
+
+/* Pass 2: the text with each phrase found replaced by as many U+3000. */
+static Py_ALWAYS_INLINE inline void
+blank_write_k(const void *data, Py_ssize_t n, const int kind, const phrases_t *p, int okind, void *odata)
+{
+    Py_ssize_t i = 0;
+    while (i < n) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        Py_ssize_t skip = phrase_at(p, data, n, kind, i, c);
+        if (skip) {
+            for (Py_ssize_t m = 0; m < skip; m++)
+                PyUnicode_WRITE(okind, odata, i + m, 0x3000);
+            i += skip;
+            continue;
+        }
+        PyUnicode_WRITE(okind, odata, i, c);
+        i++;
+    }
+}
+
+static PyObject *
+textops_blank_phrases(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_Format(PyExc_TypeError, "blank_phrases() takes 2 arguments (%zd given)", nargs);
+        return NULL;
+    }
+    PyObject *text = args[0];
+    if (!PyUnicode_Check(text)) {
+        PyErr_Format(PyExc_TypeError, "blank_phrases() argument 1 must be str, not %.200s", Py_TYPE(text)->tp_name);
+        return NULL;
+    }
+    if (READY(text) < 0)
+        return NULL;
+    phrases_t p;
+    phrases_empty(&p);
+    if (phrases_init(&p, args[1]) < 0)
+        return NULL;
+    const void *data = PyUnicode_DATA(text);
+    const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    const int kind = PyUnicode_KIND(text);
+    Py_UCS4 maxchar = 0;
+    int found = 0;
+#define SCAN(k) found = blank_scan_k(data, n, k, &p, &maxchar)
+    BY_KIND(kind, SCAN)
+#undef SCAN
+    PyObject *out;
+    if (!found) {
+        out = PyUnicode_Substring(text, 0, n);  /* itself when an exact str */
+    }
+    else {
+        out = PyUnicode_New(n, maxchar > 0x3000 ? maxchar : 0x3000);
+        if (out != NULL) {
+            const int okind = PyUnicode_KIND(out);
+            void *odata = PyUnicode_DATA(out);
+#define WRITE(k) blank_write_k(data, n, k, &p, okind, odata)
+            BY_KIND(kind, WRITE)
+#undef WRITE
+        }
+    }
+    phrases_free(&p);
+    return out;
 }
 
 /* -- decimal_numbers ---------------------------------------------------- */
@@ -577,6 +681,10 @@ static PyMethodDef textops_methods[] = {
      "bigram_overlap(act, exp, stop=(), /)\n--\n\n"
      "(n_act, n_exp, n_common): the sizes of the bigram_codes() sets of two texts\n"
      "(the stop phrases, non-empty and longest first, removed) and of their intersection."},
+    {"blank_phrases", (PyCFunction)(void (*)(void))textops_blank_phrases, METH_FASTCALL,
+     "blank_phrases(text, phrases, /)\n--\n\n"
+     "Each phrase found (leftmost first, the first in order at a position) replaced by as many\n"
+     "U+3000: UnitTable.strip_excluded in C."},
     {"decimal_numbers", (PyCFunction)textops_decimal_numbers, METH_O,
      "decimal_numbers(text, /)\n--\n\n"
      "re.findall(r'\\d\\d*(?:\\.\\d+)?', text) in C (chinese.decimal_numbers)."},

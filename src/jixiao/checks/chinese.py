@@ -11,10 +11,11 @@ JX801 needs from two such sets; quantities are found by a small grammar
 
 The optional C kernel ``_textops`` (built by setup.py when a compiler is
 there) does the review's text hot path: :func:`normalize`,
-:func:`bigram_overlap`, :func:`decimal_numbers` and the scan for numbers in
-:func:`extract_quantities`. The pure-Python code here is its reference
-(tests/checks/test_textops.py compares the two) and the fallback;
-``JIXIAO_NO_KERNEL=1`` in the environment leaves the kernel out.
+:func:`bigram_overlap`, :func:`decimal_numbers`, and in
+:func:`extract_quantities` the excluded phrases and the scan for numbers.
+The pure-Python code here is its reference (tests/checks/test_textops.py
+compares the two) and the fallback; ``JIXIAO_NO_KERNEL=1`` in the
+environment leaves the kernel out.
 
 The tables are data: units (which ones denote a countable target, which are
 dates, ordinals or descriptors to leave out), phrases to ignore, come from
@@ -62,6 +63,7 @@ _k_normalize = _textops.normalize if _textops is not None else None
 _k_bigram_overlap = _textops.bigram_overlap if _textops is not None else None
 _k_decimal_numbers = _textops.decimal_numbers if _textops is not None else None
 _k_run_starts = _textops.number_run_starts if _textops is not None else None
+_k_blank_phrases = _textops.blank_phrases if _textops is not None else None
 
 # -- normalization ------------------------------------------------------
 
@@ -148,11 +150,12 @@ def phrase_stripper(phrases: Iterable[str]) -> re.Pattern[str] | None:
 
 
 def stop_phrase_order(phrases: Iterable[str]) -> tuple[str, ...]:
-    """The phrases as :func:`bigram_overlap` takes them: normalized, longest
-    first, the order in which :func:`phrase_stripper`'s alternation tries
-    them (at any position the longest phrase found there is removed). Without
-    the empty ones ("\u200b" normalizes to ""): as the alternation's last
-    branch, an empty phrase removes nothing."""
+    """The phrases as :func:`bigram_overlap` (and the kernel's
+    ``blank_phrases``) take them: normalized, longest first, the order in
+    which :func:`phrase_stripper`'s alternation tries them (at any position
+    the longest phrase found there matches). Without the empty ones
+    ("\u200b" normalizes to ""): as the alternation's last branch, an empty
+    phrase changes nothing."""
     ps = sorted({normalize(p) for p in phrases if p.strip()}, key=len, reverse=True)
     return tuple(p for p in ps if p)
 
@@ -428,6 +431,7 @@ class UnitTable:
                 self.units[un] = Unit(un, kind, group, factors.get(un, Decimal(1)))
         self.exclude_phrases = tuple(exclude_phrases)
         self._exclude = phrase_stripper(self.exclude_phrases)
+        self._exclude_order = stop_phrase_order(self.exclude_phrases)  # the same, for the kernel
         # First character -> the units starting with it, longest first: most
         # characters after a number start no unit, and are ruled out by one look-up.
         by_first: dict[str, list[Unit]] = {}
@@ -474,6 +478,8 @@ class UnitTable:
         friends such as 两位数) blanked out, keeping positions."""
         if self._exclude is None:
             return text
+        if _k_blank_phrases is not None and type(text) is str:
+            return _k_blank_phrases(text, self._exclude_order)
         return self._exclude.sub(_blanked, text)
 
 

@@ -1,8 +1,8 @@
 /* Optional C kernel for the narrative checks' text hot path.
  *
- * Two functions, each with exactly the semantics of its pure-Python
- * reference in jixiao/checks/chinese.py (the reference and the fallback when
- * this module is not built; tests/checks/test_textops.py compares the two):
+ * Each function has exactly the semantics of its pure-Python reference in
+ * jixiao/checks/chinese.py (the fallback when this module is not built;
+ * tests/checks/test_textops.py compares the two), named below:
  *
  *   normalize(text) -> str
  *       chinese._normalize_py: whitespace (as str.split() sees it) removed,
@@ -12,14 +12,14 @@
  *       bigram_codes(exp) (the stop phrases removed) and of their
  *       intersection, without a Python object per bigram.
  *   decimal_numbers(text) -> list[str]
- *       chinese.decimal_numbers' reference: re.findall(r"\d\d*(?:\.\d+)?",
- *       text), without the regex engine's per-character category test.
+ *       chinese._DECIMAL_RE.findall(text) (\d\d*(?:\.\d+)?), without the
+ *       regex engine's per-character category test.
  *   blank_phrases(text, phrases) -> str
- *       UnitTable.strip_excluded's reference: the phrases' alternation,
- *       each match replaced by as many U+3000 (positions kept).
+ *       UnitTable.strip_excluded: the phrases' alternation .sub(), each
+ *       match replaced by as many U+3000 (positions kept).
  *   number_run_starts(text) -> list[int]
- *       chinese._run_starts' reference: the starts of chinese._RUN_RE's
- *       matches (where extract_quantities tries to read a number).
+ *       chinese._run_starts: where chinese._RUN_RE's matches start (where
+ *       extract_quantities tries to read a number).
  *
  * Plain CPython C API, no dependency. The loops over a text are written once
  * and inlined for each of the three str kinds (1, 2, 4 bytes a character).
@@ -256,7 +256,8 @@ set_add(bigram_set *s, uint32_t a, uint32_t b, int t)
     }
 }
 
-/* The stop phrases, in the order the alternation tries them. */
+/* Phrases to find (stop phrases, excluded phrases), in the order their
+ * regex alternation tries them: at a position, the first one found wins. */
 typedef struct {
     Py_UCS4 first;
     int kind;

@@ -97,7 +97,7 @@ typedef struct {
     int complex;         /* str.lower may change more than A-Z: it sees the folded text */
 } norm_scan;
 
-static Py_ALWAYS_INLINE inline void
+static inline Py_ALWAYS_INLINE void
 scan_k(const void *data, Py_ssize_t n, const int kind, norm_scan *r)
 {
     Py_ssize_t out_len = 0;
@@ -133,7 +133,7 @@ scan_k(const void *data, Py_ssize_t n, const int kind, norm_scan *r)
 }
 
 /* Write the text without whitespace, folded, A-Z lower-cased if lower. */
-static Py_ALWAYS_INLINE inline void
+static inline Py_ALWAYS_INLINE void
 write_k(const void *data, Py_ssize_t n, const int kind, int okind, void *odata, int lower)
 {
     Py_ssize_t j = 0;
@@ -333,7 +333,7 @@ phrases_init(phrases_t *p, PyObject *stop)
 }
 
 /* The length of the first phrase (in order) found at text[i] == c, or 0. */
-static Py_ALWAYS_INLINE inline Py_ssize_t
+static inline Py_ALWAYS_INLINE Py_ssize_t
 phrase_at(const phrases_t *p, const void *data, Py_ssize_t n, const int kind, Py_ssize_t i, Py_UCS4 c)
 {
     if (!(p->bloom[(c >> 6) & 3] >> (c & 63) & 1))
@@ -355,7 +355,7 @@ phrase_at(const phrases_t *p, const void *data, Py_ssize_t n, const int kind, Py
  * the first phrase in order at each position, as re.sub with their
  * alternation), every character outside the content class a boundary
  * mark 0, the text framed by marks; every pair of neighbours but (0, 0). */
-static Py_ALWAYS_INLINE inline void
+static inline Py_ALWAYS_INLINE void
 add_text_k(bigram_set *s, const void *data, Py_ssize_t n, const int kind, const phrases_t *p, int t)
 {
     uint32_t prev = 0;
@@ -443,7 +443,7 @@ textops_bigram_overlap(PyObject *module, PyObject *const *args, Py_ssize_t nargs
 /* -- blank_phrases ------------------------------------------------------ */
 
 /* Pass 1: the largest character left, whether any phrase is found. */
-static Py_ALWAYS_INLINE inline int
+static inline Py_ALWAYS_INLINE int
 blank_scan_k(const void *data, Py_ssize_t n, const int kind, const phrases_t *p, Py_UCS4 *maxchar)
 {
     int found = 0;
@@ -466,7 +466,7 @@ blank_scan_k(const void *data, Py_ssize_t n, const int kind, const phrases_t *p,
 }
 
 /* Pass 2: the text with each phrase found replaced by as many U+3000. */
-static Py_ALWAYS_INLINE inline void
+static inline Py_ALWAYS_INLINE void
 blank_write_k(const void *data, Py_ssize_t n, const int kind, const phrases_t *p, int okind, void *odata)
 {
     Py_ssize_t i = 0;
@@ -544,7 +544,7 @@ decimal_char(Py_UCS4 c)
 
 /* Append the numbers of the text to out: runs of digits, each with its
  * fraction (a '.' and digits) when one follows, left to right. */
-static Py_ALWAYS_INLINE inline int
+static inline Py_ALWAYS_INLINE int
 numbers_k(PyObject *text, const void *data, Py_ssize_t n, const int kind, PyObject *out)
 {
     Py_ssize_t i = 0;
@@ -624,7 +624,7 @@ run_char(Py_UCS4 c)
     }
 }
 
-static Py_ALWAYS_INLINE inline int
+static inline Py_ALWAYS_INLINE int
 run_starts_k(const void *data, Py_ssize_t n, const int kind, PyObject *out)
 {
     Py_ssize_t i = 0;

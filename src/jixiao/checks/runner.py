@@ -26,6 +26,12 @@ from .context import FormContext, rows_of
 _WAN = {"万元": Decimal(1), "元": Decimal("0.0001"), "千元": Decimal("0.1"), "亿元": Decimal(10000)}
 
 
+def _empty_counter() -> Counter:
+    """``Counter()`` without ``Counter.__init__``, Python code that updates
+    the new Counter from nothing (4k instructions, once per form record)."""
+    return dict.__new__(Counter)
+
+
 @dataclass(slots=True)
 class FormRecord:
     """One reviewed form, reduced to what reports need."""
@@ -53,7 +59,7 @@ class FormRecord:
     warnings: list[dict]
     n_indicators: int
     confidence: dict | None = None  # Form.confidence as JSON (level, reasons); None for forms not read by read_forms
-    findings: Counter = field(default_factory=Counter)  # severity -> count
+    findings: Counter = field(default_factory=_empty_counter)  # severity -> count
 
     def to_json_dict(self) -> dict[str, Any]:
         d = {k: getattr(self, k) for k in self.__slots__ if k != "findings"}
@@ -188,39 +194,65 @@ class _Locator:
     """``_location`` for the findings of one form, on the form's own dicts
     (its ``locations`` and the ``__dict__`` of its source and locations):
     nine findings a form read the same pydantic attributes otherwise.
-    The runner calls ``find`` as a bound method (cheaper than ``__call__``
-    on an instance)."""
 
-    __slots__ = ("locs", "src")
+    Findings read at the same place share one location dict (reports, web
+    and store only read it), and the parents to try for a field missing from
+    ``locations`` are remembered for the run in ``parents`` (the field paths
+    are the form's structure: ``funds.rate`` -> ``funds``). The runner calls
+    ``find`` as a bound method (cheaper than ``__call__`` on an instance)."""
 
-    def __init__(self, locs: dict[str, Any], src: dict[str, Any]):
+    __slots__ = ("locs", "src", "parents", "made")
+
+    def __init__(self, locs: dict[str, Any], src: dict[str, Any], parents: dict[str, tuple[str, ...]]):
         self.locs = locs
         self.src = src
+        self.parents = parents
+        self.made: dict[str | None, dict[str, Any]] = {}  # the path found in locs (None: the form's own place) -> dict
 
     def find(self, fld: str) -> dict[str, Any]:
-        locs, src = self.locs, self.src
+        locs = self.locs
+        at = fld if fld else None
         loc = locs.get(fld) if fld else None
         if loc is None and fld:  # Form.location_of: walk up the path (cell, row, block)
-            p = fld
-            while True:
-                cut = p.rfind(".")
-                b = p.rfind("[")
-                if b > cut:
-                    cut = b
-                if cut <= 0:
-                    break
-                p = p[:cut]
+            up = self.parents.get(fld)
+            if up is None:
+                up = self.parents[fld] = _parents(fld)
+            at = None
+            for p in up:
                 loc = locs.get(p)
                 if loc is not None:
+                    at = p
                     break
-        if loc is None:
-            return {"file": src["file"], "page": src["page"], "line": src["line"], "end_line": src["end_line"],
-                    "sheet": None, "cell": None}
-        ld = loc.__dict__
-        return {"file": src["file"], "page": ld["page"], "line": ld["line"], "end_line": ld["end_line"],
-                "sheet": ld["sheet"], "cell": ld["cell"]}
+        d = self.made.get(at)
+        if d is None:
+            src = self.src
+            if loc is None:
+                d = {"file": src["file"], "page": src["page"], "line": src["line"], "end_line": src["end_line"],
+                     "sheet": None, "cell": None}
+            else:
+                ld = loc.__dict__
+                d = {"file": src["file"], "page": ld["page"], "line": ld["line"], "end_line": ld["end_line"],
+                     "sheet": ld["sheet"], "cell": ld["cell"]}
+            self.made[at] = d
+        return d
 
     __call__ = find
+
+
+def _parents(fld: str) -> tuple[str, ...]:
+    """The paths above ``fld``, nearest first (``indicators[3].actual`` ->
+    ``indicators[3]``, ``indicators``), as Form.location_of walks them."""
+    out = []
+    p = fld
+    while True:
+        cut = p.rfind(".")
+        b = p.rfind("[")
+        if b > cut:
+            cut = b
+        if cut <= 0:
+            return tuple(out)
+        p = p[:cut]
+        out.append(p)
 
 
 class _FewerFullCollections:
@@ -261,9 +293,7 @@ _GC = _FewerFullCollections()
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}  # worst first
 
 
-def _in_form_order(f: Finding) -> tuple[int, str, str]:
-    """The order of one form's findings: severity (worst first), code, field."""
-    return _SEVERITY_ORDER[f.severity], f.code, f.field
+_CODE_FIELD = attrgetter("code", "field")
 
 
 class Reviewer:
@@ -277,13 +307,15 @@ class Reviewer:
         enabled = set(config.enabled)
         self._form_checks = [(REGISTRY[c], config.settings[c], config.severity[c])
                              for c in sorted(enabled) if REGISTRY[c].scope == "form"]
-        # What every finding of a check repeats, looked up once per run.
-        self._form_calls = [(info.func, settings, (info.code, info.name, severity, info.category, info.hint))
+        # What every finding of a check repeats, looked up once per run, with
+        # the rank of its severity (worst first) for the report order.
+        self._form_calls = [(info.func, settings,
+                             (info.code, info.name, severity, info.category, info.hint, _SEVERITY_ORDER[severity]))
                             for info, settings, severity in self._form_checks]
         self._batch = [(REGISTRY[c], REGISTRY[c].func(config.settings[c]), config.severity[c])
                        for c in sorted(enabled) if REGISTRY[c].scope == "batch"]
         self._n = 0
-        self._names: list[tuple[str, str]] = []  # per form: (project_name, file), for batch findings
+        self._parents: dict[str, tuple[str, ...]] = {}  # field path -> the paths above it (see _Locator)
         _GC.enter()
         self._gc_done = weakref.finalize(self, _GC.leave)  # at finish(), or when dropped unfinished
 
@@ -291,7 +323,8 @@ class Reviewer:
         if form is not None:
             project, file, loc = form.project_name, form.source.file, _location(form, hit.field)
         elif index is not None:
-            project, file = self._names[index]
+            rec = self.review.forms[index]
+            project, file = rec.project_name, rec.file
             loc = {"file": file}
         else:
             project, file, loc = "", "", None
@@ -312,17 +345,25 @@ class Reviewer:
         project, src = fd["project_name"], fd["source"].__dict__
         file = src["file"]
         where = None
+        prev = None
+        several = False  # a check reported several findings
         for func, settings, info in self._form_calls:
             try:
                 result = func(ctx, settings)
                 if result is None:
                     continue
                 for hit in (result,) if isinstance(result, Hit) else result:
-                    code, name, severity, category, hint = info  # unpacked only for a finding
+                    code, name, severity, category, hint, rank = info  # unpacked only for a finding
                     if where is None:
-                        where = _Locator(fd["locations"], src).find
-                    found.append(Finding(code, name, severity, category, hit.message, hint, project, file, index,
-                                         hit.field, where(hit.field), hit.evidence))
+                        where = _Locator(fd["locations"], src, self._parents).find
+                        by_rank: tuple[list[Finding], ...] = ([], [], [])  # errors, warnings, infos
+                    x = Finding(code, name, severity, category, hit.message, hint, project, file, index,
+                                hit.field, where(hit.field), hit.evidence)
+                    found.append(x)
+                    by_rank[rank].append(x)
+                    if code is prev:
+                        several = True
+                    prev = code
             except Exception as exc:  # a bug in one check must not stop the review
                 self._check_error(info[0], form, exc)
         for info, state, _sev in self._batch:
@@ -343,15 +384,26 @@ class Reviewer:
             _confidence_dict(conf),
         )
         if found:
+            # The run's findings are kept in report order (see finish()), a
+            # form's own few put in order here, so a run without batch
+            # findings needs no sort of them all at the end. The checks ran in
+            # code order, each at one severity: the findings of a severity are
+            # in code order already, and need sorting only when a check
+            # reported several (field order).
+            out = self.review.findings
+            firsts = []  # (first code, findings) per severity found
+            for g in by_rank:
+                if g:
+                    if several and len(g) > 1:
+                        g.sort(key=_CODE_FIELD)
+                    out.extend(g)
+                    firsts.append((g[0].code, g))
+            if len(firsts) > 1:
+                firsts.sort()  # the counts by severity, severities in the order found
             counts = rec_.findings  # a Counter; Counter.update is Python code, its dict methods are not
-            for x in found:
-                counts[x.severity] = counts.get(x.severity, 0) + 1
-            # The run's findings are kept in report order (see finish()): a
-            # form's own few are sorted here, so a run without batch findings
-            # needs no sort of them all at the end.
-            self.review.findings.extend(sorted(found, key=_in_form_order) if len(found) > 1 else found)
+            for _code, g in firsts:
+                counts[g[0].severity] = len(g)
         self.review.forms.append(rec_)
-        self._names.append((project, file))
         if self.review.indicator_rows is not None:
             for i, (ind, d) in enumerate(zip(indicators, sr.indicators)):
                 self.review.indicator_rows.append({

@@ -1,6 +1,7 @@
 """The runner: a crashing check is reported and the review goes on."""
 
 import dataclasses
+from collections import Counter
 
 from jixiao.checks import REGISTRY, ReviewConfig, load_families, review_forms
 from jixiao.scoring import load_rulebook
@@ -62,3 +63,103 @@ def test_findings_come_in_report_order_with_and_without_batch_checks():
             mine = [f for f in review.findings if f.form_index == rec.index]
             assert dict(rec.findings) == {s: n for s in ("error", "warning", "info")
                                           if (n := sum(1 for f in mine if f.severity == s))}
+
+
+def test_a_check_reporting_several_findings_comes_in_field_order(monkeypatch):
+    """add() groups a form's findings by severity as the checks report them
+    (in code order) and sorts only when a check reported several: by field,
+    ties in the order found; the counts by severity keep the order found."""
+    from jixiao.checks import Hit, Reviewer
+
+    load_families()
+    rb = load_rulebook("national")
+    cfg = ReviewConfig.build(rb)
+
+    def several(ctx, s):  # JX304 (an error check) reporting three findings, fields out of order
+        yield Hit("indicators[1].actual", "b1", {})
+        yield Hit("funds.rate", "a", {})
+        yield Hit("indicators[1].actual", "b2", {})
+
+    monkeypatch.setitem(REGISTRY, "JX304", dataclasses.replace(REGISTRY["JX304"], func=several))
+    r = Reviewer(rb, cfg)
+    forms = [edit(baseline(), **{"funds.rate": __import__("decimal").Decimal("60.00")}), baseline()]
+    found = [r.add(f) for f in forms]
+    review = r.finish()
+    assert [f.message for f in found[0] if f.code == "JX304"] == ["b1", "a", "b2"]  # as reported
+    assert [f.message for f in review.findings if f.code == "JX304"] == ["a", "b1", "b2"] * 2
+    mine = [f for fs in found for f in fs]
+    batch = [f for f in review.findings if f.form_index is None or f.code.startswith("JX9")]
+    assert [id(f) for f in review.findings] == [id(f) for f in _report_order(mine + batch)]
+    for rec, fs in zip(review.forms, found):
+        firsts = {}
+        for f in fs:
+            firsts.setdefault(f.severity, 0)
+            firsts[f.severity] += 1
+        assert list(rec.findings.items()) == list(firsts.items())
+
+
+def test_findings_at_one_place_share_a_location_equal_to_location_of():
+    """_Locator.find gives what _location (Form.location_of) gives; findings
+    of a form at the same place share the dict, other forms get their own."""
+    from jixiao.checks.runner import _Locator, _location
+    from jixiao.cli import sample_path
+    from jixiao.ingest import read_forms
+
+    forms = list(read_forms(sample_path()))[:3]
+    parents = {}
+    made = []
+    for form in forms:
+        fields = ["", "funds.rate", "funds.executed", "funds", "goal.actual", "indicators", "indicators[2]",
+                  "indicators[2].actual", "indicators[2].actual.number", "funds.rows[0].rate", "no.such[3].path",
+                  *form.locations]
+        find = _Locator(form.locations, form.source.__dict__, parents).find
+        for fld in fields + fields:
+            assert find(fld) == _location(form, fld), fld
+        assert find("funds.rate") is find("funds.executed") is find("funds")
+        assert find("") is find("no.such[3].path")
+        made.append(find("funds.rate"))
+    assert made[0] is not made[1] and parents["indicators[2].actual.number"] == ("indicators[2].actual",
+                                                                                  "indicators[2]", "indicators")
+
+
+def test_the_review_collects_young_objects_once_and_restores_the_thresholds():
+    import gc
+    import sys
+
+    from jixiao.checks import Reviewer
+    from jixiao.checks.runner import _empty_counter
+
+    rb = load_rulebook("national")
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        r1, r2 = Reviewer(rb, ReviewConfig.build(rb)), Reviewer(rb, ReviewConfig.build(rb))
+        one_sweep = sys.implementation.name == "cpython" and sys.version_info < (3, 14)
+        if one_sweep:
+            assert gc.get_threshold() == (7000, -1, 100)
+        gens = []
+
+        def seen(phase, info):
+            if phase == "stop":
+                gens.append((info["generation"], info["collected"]))
+
+        gc.callbacks.append(seen)
+        try:
+            for _ in range(20000):  # cycles are still collected
+                a, b = [], []
+                a.append(b)
+                b.append(a)
+        finally:
+            gc.callbacks.remove(seen)
+        assert sum(n for _g, n in gens) > 0
+        assert not one_sweep or 0 not in {g for g, _n in gens}  # no sweep of generation 0 alone
+        r1.finish()
+        assert gc.get_threshold() != (700, 10, 10)  # r2 still runs
+        r2.finish()
+        assert gc.get_threshold() == (700, 10, 10)
+    finally:
+        gc.set_threshold(*before)
+    c = _empty_counter()
+    assert type(c) is Counter and c == Counter() and c["x"] == 0 and not c
+    c["warning"] += 1
+    assert c == Counter(warning=1)

@@ -90,6 +90,8 @@ def test_a_check_reporting_several_findings_comes_in_field_order(monkeypatch):
     mine = [f for fs in found for f in fs]
     batch = [f for f in review.findings if f.form_index is None or f.code.startswith("JX9")]
     assert [id(f) for f in review.findings] == [id(f) for f in _report_order(mine + batch)]
+    for f in review.findings:  # add() sets the slots of a Finding itself: every field is set
+        assert dataclasses.replace(f) == f  # reads every field (AttributeError for a slot not set)
     for rec, fs in zip(review.forms, found):
         firsts = {}
         for f in fs:

@@ -40,9 +40,11 @@ _NO_ROWS: dict = {}  # shared, never modified
 _NONE = object()  # not memoized yet (a memoized sum may be None)
 _NO_NC: list[int] = []  # shared, never modified
 QUANTITATIVE = frozenset(("positive", "reverse", "zero", "two_sided"))
-# (field, label, its getter: ``map(getter, rows)`` reads a column without a comprehension's function call)
-_COLUMNS = tuple((col, label, attrgetter(col)) for col, label in (
-    ("initial_budget", "年初预算数"), ("adjusted_budget", "全年预算数"), ("executed", "全年执行数")))
+# (field, label, its getter: ``map(getter, rows)`` reads a column without a
+# comprehension's function call; the getter of its total on the context)
+_COLUMNS = tuple((col, label, attrgetter(col), attrgetter(total)) for col, label, total in (
+    ("initial_budget", "年初预算数", "funds_initial"), ("adjusted_budget", "全年预算数", "funds_adjusted"),
+    ("executed", "全年执行数", "funds_executed")))
 _SOURCE = attrgetter("source")
 
 
@@ -152,7 +154,7 @@ def _total(values: list[Decimal | None]) -> Decimal | None:
 def execution_rate_of(ctx: FormContext) -> Decimal | None:
     """The execution rate (percent) for judgements: recomputed by the engine, else as printed."""
     r = ctx.score.recomputed.rate
-    return r if r is not None else ctx.funds.rate
+    return r if r is not None else ctx.funds_rate
 
 
 # The printed rate, budget score, total and grade are read from the engine's
@@ -169,7 +171,7 @@ def _score_at_printed_rate(ctx: FormContext) -> Decimal | None:
     rate = ctx.score.reported.rate
     if rate is None:
         return None
-    return score_funds(rate, _HUNDRED, ctx.rb, ctx.funds.weight).score
+    return score_funds(rate, _HUNDRED, ctx.rb, ctx.funds_weight).score
 
 
 def _score_follows_wrong_rate(ctx: FormContext) -> bool:
@@ -220,14 +222,14 @@ def rate_mismatch(ctx: FormContext, s) -> Hit | None:
     d = differences(ctx).get("funds.rate")
     if d is None:
         return
-    f, fs, rb, printed = ctx.funds, ctx.score.funds, ctx.rb, ctx.score.reported
+    fs, rb, printed = ctx.score.funds, ctx.rb, ctx.score.reported
     msg = d.message
     ev: dict[str, Any] = {"reported": d.reported, "recomputed": d.recomputed, "executed": fs.executed,
                           "budget": fs.budget, "rounding": rb.rate_rounding.describe_zh()}
     if rb.budget_base == "adjusted":
-        initial = f.initial_budget
-        if initial is not None and initial != f.adjusted_budget and printed.rate is not None:
-            on_initial = score_funds(f.executed, initial, rb).rate
+        initial = ctx.funds_initial
+        if initial is not None and initial != ctx.funds_adjusted and printed.rate is not None:
+            on_initial = score_funds(ctx.funds_executed, initial, rb).rate
             if on_initial is not None and rb.compare.apply(on_initial) == rb.compare.apply(printed.rate):
                 msg += f"；填报值是按年初预算数 {fmt(initial)} 计算的"
                 ev["computed_on"] = "initial_budget"
@@ -266,21 +268,21 @@ def budget_score_mismatch(ctx: FormContext, s) -> Hit | None:
     if d is None:
         return
     f, rb = ctx.funds, ctx.rb
-    fw = f.weight
+    fw = ctx.funds_weight
     if _is_above(ctx.score.reported.budget_score, fw if fw is not None else rb.funds_weight):
         return
     if _score_follows_wrong_rate(ctx):
         return
     q = rb.compare.apply
-    if f.weight is not None and f.weight != rb.funds_weight:
+    if fw is not None and fw != rb.funds_weight:
         fs = ctx.score.funds
-        own = score_funds(fs.executed, fs.budget, rb, f.weight).score
+        own = score_funds(fs.executed, fs.budget, rb, fw).score
         if own is None or f.score is None or q(own) == q(f.score):
             return
         return Hit("funds.score",
-                   f"预算执行得分：填报 {fmt(f.score)}，按表上分值 {fmt(f.weight)} 复算 {fmt(q(own))}"
-                   f"（{fmt(f.weight)}×执行率，{rb.score_rounding.describe_zh()}）",
-                   {"reported": f.score, "recomputed": own, "weight": f.weight})
+                   f"预算执行得分：填报 {fmt(f.score)}，按表上分值 {fmt(fw)} 复算 {fmt(q(own))}"
+                   f"（{fmt(fw)}×执行率，{rb.score_rounding.describe_zh()}）",
+                   {"reported": f.score, "recomputed": own, "weight": fw})
     return Hit("funds.score", d.message, {"reported": d.reported, "recomputed": d.recomputed,
                                            "weight": ctx.score.funds.weight, "rate": ctx.score.funds.rate})
 
@@ -328,7 +330,7 @@ def executed_over_budget(ctx: FormContext, s) -> Iterator[Hit]:
     Limits: the base is the rulebook's ``funds.budget_base`` for the total row
     and 全年预算数 for sub-rows; a zero or missing budget is JX405's.
     """
-    f, fs = ctx.funds, ctx.score.funds
+    fs = ctx.score.funds
     ex, budget = fs.executed, fs.budget
     if ex is not None and budget is not None and budget > 0 and ex > budget:
         which = "全年预算数" if ctx.rb.budget_base == "adjusted" else "年初预算数"
@@ -336,7 +338,7 @@ def executed_over_budget(ctx: FormContext, s) -> Iterator[Hit]:
         yield Hit("funds.executed", f"全年执行数 {fmt(ex)} 超过{which} {fmt(budget)}{rate}",
                   {"executed": ex, "budget": budget, "rate": fs.rate})
         return
-    for i, r in enumerate(f.rows):
+    for i, r in enumerate(ctx.funds_rows):
         rex, rbudget = r.executed, r.adjusted_budget  # each model attribute read once
         if rex is not None and rbudget is not None and rex > rbudget:
             yield Hit(f"funds.rows[{i}]", f"{r.source}：全年执行数 {fmt(rex)} 超过全年预算数 "
@@ -361,20 +363,19 @@ def fund_rows_sum(ctx: FormContext, s) -> Iterator[Hit] | None:
     a column with no sub-row values at all, or no total, is not checked;
     compared at the rulebook's ``differences.places``.
     """
-    f = ctx.funds
-    rows = f.rows
+    rows = ctx.funds_rows
     if not rows:
         return
-    return _fund_rows_sum_rest(ctx, s, f, rows, ctx.rb.compare)
+    return _fund_rows_sum_rest(ctx, s, rows, ctx.rb.compare)
 
 
-def _fund_rows_sum_rest(ctx, s, f, rows, rounding):
+def _fund_rows_sum_rest(ctx, s, rows, rounding):
     """The hits of :func:`fund_rows_sum` past its early returns (a generator: built
     only for the forms that get that far)."""
     sources = None
     qe, qr = rounding.exp, rounding.rounding  # Rounding.apply without its call
-    for col, label, get in _COLUMNS:
-        total = getattr(f, col)
+    for col, label, get, total_of in _COLUMNS:
+        total = total_of(ctx)
         if total is None:
             continue
         vals = list(map(get, rows))
@@ -462,7 +463,7 @@ def score_above_weight(ctx: FormContext, s) -> Iterator[Hit]:
     Settings: none.
     Limits: the budget block is compared with its printed weight, else the rulebook's.
     """
-    fw = ctx.funds.weight
+    fw = ctx.funds_weight
     if fw is None:
         fw = ctx.rb.funds_weight
     fscore = ctx.score.reported.budget_score
@@ -502,8 +503,7 @@ def weights_sum(ctx: FormContext, s) -> Hit | None:
     Settings: none; the target is the rulebook's.
     Limits: skipped when a weight is missing or the form was not read completely.
     """
-    f = ctx.form
-    if not f.complete or not ctx.indicators:
+    if not ctx.complete or not ctx.indicators:
         return
     total = weight_sum(ctx)
     if total is None:
@@ -511,8 +511,8 @@ def weights_sum(ctx: FormContext, s) -> Hit | None:
     want = ctx.rb.indicators_total
     if total == want:
         return
-    fw = f.funds.weight
-    if fw is not None and fw != ctx.rb.funds_weight and fw + total == (f.total_weight or _HUNDRED):
+    fw = ctx.funds_weight
+    if fw is not None and fw != ctx.rb.funds_weight and fw + total == (ctx.form.total_weight or _HUNDRED):
         return  # consistent with the form's own funds weight: JX112
     by_level: dict[str, Decimal] = {}
     for ind in ctx.indicators:
@@ -571,7 +571,7 @@ def total_not_sum(ctx: FormContext, s) -> Hit | None:
     """
     printed = ctx.score.reported
     t, fscore = printed.total, printed.budget_score
-    if t is None or not ctx.form.complete or fscore is None:
+    if t is None or not ctx.complete or fscore is None:
         return
     weight_sum(ctx)  # unused here, but it fails for an odd value as the pair of sums did
     # The engine's parts, when each is the printed score by value: their sum

@@ -168,7 +168,7 @@ def low_spending_full_outputs(ctx: FormContext, s) -> Hit | None:
     Limits: skipped for forms not read completely (a missed row could have lost points).
     """
     rate = execution_rate_of(ctx)
-    if rate is None or rate >= s.rate_below or not ctx.form.complete:
+    if rate is None or rate >= s.rate_below or not ctx.complete:
         return
     outputs = [ind for ind in ctx.indicators if ind.level1 == _OUTPUT]
     if not _all_full(outputs):
@@ -201,8 +201,7 @@ def budget_adjusted_unexplained(ctx: FormContext, s) -> Hit | None:
     Limits: keyword matching; a note explaining something else with the word
     调整 counts as an explanation.
     """
-    f = ctx.funds
-    ini, adj = f.initial_budget, f.adjusted_budget
+    ini, adj = ctx.funds_initial, ctx.funds_adjusted
     if ini == adj or ini is None or adj is None or ini < 0 or adj < 0:
         return
     if ini == 0:
@@ -214,7 +213,7 @@ def budget_adjusted_unexplained(ctx: FormContext, s) -> Hit | None:
         if abs(change) < s.change_at_least:
             return
     words = _words_re(s.note_words)
-    if words.search(ctx.form.goal.actual) or any(words.search(ind.deviation) for ind in ctx.indicators):
+    if words.search(ctx.goal_actual) or any(words.search(ind.deviation) for ind in ctx.indicators):
         return
     if change is None:
         what = f"年初预算数为 0，全年预算数 {fmt(adj)}（年中追加）"
@@ -248,7 +247,7 @@ def perfect_score_suspicion(ctx: FormContext, s) -> Hit | None:
     """
     rate = execution_rate_of(ctx)
     t = ctx.form.total
-    if rate is None or rate >= s.rate_below or t is None or t < s.total_at_least or not ctx.form.complete:
+    if rate is None or rate >= s.rate_below or t is None or t < s.total_at_least or not ctx.complete:
         return
     inds = ctx.indicators
     if not _all_full(inds):
@@ -289,7 +288,7 @@ def spending_without_budget(ctx: FormContext, s) -> Hit | None:
     ex, budget = fs.executed, fs.budget
     if ex is None or ex <= 0:
         return
-    if budget is None and not ctx.form.complete:
+    if budget is None and not ctx.complete:
         return
     if budget is not None and budget > 0:
         return

@@ -114,7 +114,9 @@ class RowFacts:
 class FormContext:
     """One form under review. Checks read; they never modify the form."""
 
-    __slots__ = ("form", "score", "rb", "config", "index", "indicators", "funds", "memoized", "_notes", "_rows", "_noted")
+    __slots__ = ("form", "score", "rb", "config", "index", "indicators", "funds", "memoized", "_notes", "_rows", "_noted",
+                 "complete", "goal_expected", "goal_actual", "funds_initial", "funds_adjusted", "funds_executed",
+                 "funds_weight", "funds_rate", "funds_rows")
 
     def __init__(self, form: Form, score: ScoreResult, rb: Rulebook, config: Any = None, index: int = 0,
                  rows: Sequence[Any] | None = None):
@@ -128,7 +130,26 @@ class FormContext:
         # the rows likewise (:class:`Row`; ``rows``: ``rows_of(form.indicators)``
         # when the caller has them already).
         self.indicators: Sequence[Any] = rows if rows is not None else rows_of(form.indicators)
-        self.funds: Funds = form.funds
+        # The form's fields the checks read most (about thirty reads a form),
+        # each read once from the models' __dict__: ``complete``, the goal's
+        # ``expected`` and ``actual``, the funds' ``initial_budget``,
+        # ``adjusted_budget``, ``executed``, ``weight``, ``rate`` and ``rows``
+        # (the same values, not copies). A form built without validation (a
+        # field missing, or not a model) gets :class:`_ModelReads`: the same
+        # names read through the models on each use, failing as they do.
+        try:
+            fd = form.__dict__
+            funds = fd["funds"]
+            f, g = funds.__dict__, fd["goal"].__dict__
+            self.complete = fd["complete"]
+            self.goal_expected, self.goal_actual = g["expected"], g["actual"]
+            self.funds_initial, self.funds_adjusted, self.funds_executed = (
+                f["initial_budget"], f["adjusted_budget"], f["executed"])
+            self.funds_weight, self.funds_rate, self.funds_rows = f["weight"], f["rate"], f["rows"]
+        except (KeyError, AttributeError, TypeError):
+            self.__class__ = _ModelReads
+            funds = form.funds
+        self.funds: Funds = funds
         # The values of memo() by key. The accessors called several times a
         # form look here first (``ctx.memoized.get(key)``): a dict look-up
         # instead of a method call with its arguments.
@@ -150,7 +171,7 @@ class FormContext:
     @property
     def rate(self) -> Decimal | None:
         """Execution rate in percent: as printed, else as recomputed."""
-        r = self.funds.rate  # form.funds, kept in a slot
+        r = self.funds_rate
         return r if r is not None else self.score.recomputed.rate
 
     @property
@@ -192,3 +213,22 @@ class FormContext:
     def full_points(self, i: int) -> bool:
         ind = self.indicators[i]
         return ind.weight is not None and ind.score is not None and ind.score >= ind.weight
+
+
+class _ModelReads(FormContext):
+    """The context of a form built without validation whose fields could not
+    all be read at once: the form's values :class:`FormContext` keeps in
+    slots are read here through the models on each use, so that a check
+    meets a missing field (or a value that is not a model) as it always did."""
+
+    __slots__ = ()
+
+    complete = property(lambda self: self.form.complete)
+    goal_expected = property(lambda self: self.form.goal.expected)
+    goal_actual = property(lambda self: self.form.goal.actual)
+    funds_initial = property(lambda self: self.funds.initial_budget)
+    funds_adjusted = property(lambda self: self.funds.adjusted_budget)
+    funds_executed = property(lambda self: self.funds.executed)
+    funds_weight = property(lambda self: self.funds.weight)
+    funds_rate = property(lambda self: self.funds.rate)
+    funds_rows = property(lambda self: self.funds.rows)

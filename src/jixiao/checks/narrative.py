@@ -302,7 +302,7 @@ def goal_numbers(ctx: FormContext) -> list[GoalNumber]:
     """The goal's quantities of the checked kinds, each classified (memoized).
     Empty for a form the reader could not read whole: "no indicator measures
     it" cannot be said of a truncated indicator table."""
-    if not ctx.form.complete:
+    if not ctx.complete:
         return []
     gns = ctx.memoized.get("narrative.goal_numbers")
     return gns if gns is not None else ctx.memo("narrative.goal_numbers", _analyse, ctx)
@@ -512,10 +512,9 @@ def goal_text_empty(ctx: FormContext, s):
     may be what was not read.
     """
     warnings = ctx.form.warnings
-    if not ctx.form.complete or (warnings and any((w.field or "").startswith("goal") for w in warnings)):
+    if not ctx.complete or (warnings and any((w.field or "").startswith("goal") for w in warnings)):
         return
-    goal = ctx.form.goal
-    expected, actual = goal.expected, goal.actual
+    expected, actual = ctx.goal_expected, ctx.goal_actual
     if not (_blank(expected) or _blank(actual)):  # raises as the generator would, before any hit
         return None
     texts = (("goal.expected", expected, "预期目标"), ("goal.actual", actual, "实际完成情况"))
@@ -558,7 +557,7 @@ def goal_not_measurable(ctx: FormContext, s):
     Settings: ``min_chars`` (15), ``deliverable_words``, ``vague_words``.
     Limits: word lists, not meaning; an empty goal is JX804's.
     """
-    text = ctx.form.goal.expected
+    text = ctx.goal_expected
     if _blank(text):
         return
     min_chars, deliv, vague = _prep805(s)

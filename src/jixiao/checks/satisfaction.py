@@ -87,7 +87,7 @@ def survey_word(ctx: FormContext, s: Any) -> str | None:
 
 def _find_survey_word(ctx: FormContext, s: Any) -> str | None:
     inds = ctx.indicators
-    parts = [ctx.form.goal.actual]
+    parts = [ctx.goal_actual]
     parts += [ind.deviation for ind in inds if ind.deviation]
     for i in sat_facts(ctx).rows:
         parts.append(inds[i].name)

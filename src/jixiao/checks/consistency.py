@@ -246,7 +246,7 @@ def perfect_score_suspicion(ctx: FormContext, s) -> Hit | None:
     Limits: uses the printed total; skipped for forms not read completely.
     """
     rate = execution_rate_of(ctx)
-    t = ctx.form.total
+    t = ctx.score.reported.total  # the printed total, as score_form read it (slots)
     if rate is None or rate >= s.rate_below or t is None or t < s.total_at_least or not ctx.complete:
         return
     inds = ctx.indicators

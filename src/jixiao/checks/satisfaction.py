@@ -181,9 +181,10 @@ def only_supervisor_satisfaction(ctx: FormContext, s):
 
 def _actual_rate(ctx: FormContext, i: int) -> tuple[Decimal, str] | None:
     a = ctx.indicators[i].actual_parsed
-    if a.kind != "number" or a.number is None:
+    if a.kind != "number":
         return None
-    return a.number, norm(a.unit)
+    n = a.number  # each field of the model read once
+    return None if n is None else (n, norm(a.unit))
 
 
 _rate_units = PerRun(lambda s: (frozenset(norm(u) for u in s.units), s.perfect))

@@ -130,7 +130,7 @@ class FormContext:
         # the rows likewise (:class:`Row`; ``rows``: ``rows_of(form.indicators)``
         # when the caller has them already).
         self.indicators: Sequence[Any] = rows if rows is not None else rows_of(form.indicators)
-        # The form's fields the checks read most (about thirty reads a form),
+        # The form's fields the checks read most (about 25 reads a form),
         # each read once from the models' __dict__: ``complete``, the goal's
         # ``expected`` and ``actual``, the funds' ``initial_budget``,
         # ``adjusted_budget``, ``executed``, ``weight``, ``rate`` and ``rows``

@@ -8,7 +8,8 @@ SYSTEM := $(VENV)/.system
 
 .PHONY: sample test bench bench-web clean
 
-$(STAMP): pyproject.toml
+# setup.py builds the optional C kernel (src/jixiao/checks/_textops.c) in place: a changed kernel is rebuilt.
+$(STAMP): pyproject.toml setup.py src/jixiao/checks/_textops.c
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)

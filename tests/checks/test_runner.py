@@ -100,10 +100,22 @@ def test_a_check_reporting_several_findings_comes_in_field_order(monkeypatch):
         assert list(rec.findings.items()) == list(firsts.items())
 
 
+def _location(form, fld):
+    # The reference: Form.location_of, else the form's own place.
+    src = form.source
+    loc = form.location_of(fld) if fld else None
+    if loc is None:
+        return {"file": src.file, "page": src.page, "line": src.line, "end_line": src.end_line,
+                "sheet": None, "cell": None}
+    return {"file": src.file, "page": loc.page, "line": loc.line, "end_line": loc.end_line,
+            "sheet": loc.sheet, "cell": loc.cell}
+
+
 def test_findings_at_one_place_share_a_location_equal_to_location_of():
-    """_Locator.find gives what _location (Form.location_of) gives; findings
-    of a form at the same place share the dict, other forms get their own."""
-    from jixiao.checks.runner import _Locator, _location
+    """_Locator.find gives what Form.location_of gives (the form's own lines
+    when nothing is located); findings of a form at the same place share the
+    dict, other forms get their own."""
+    from jixiao.checks.runner import _Locator
     from jixiao.cli import sample_path
     from jixiao.ingest import read_forms
 

@@ -141,21 +141,12 @@ def _normalized_goal(g: Any) -> tuple[str, str]:
 _CONTENT_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fffa-z0-9.%][\u3400-\u4dbf\u4e00-\u9fffa-z0-9.%]*")
 
 
-def phrase_stripper(phrases: Iterable[str]) -> re.Pattern[str] | None:
-    """A regex removing every phrase of ``phrases`` (longest first), or None."""
-    ps = sorted({normalize(p) for p in phrases if p.strip()}, key=len, reverse=True)
-    if not ps:
-        return None
-    return re.compile("|".join(re.escape(p) for p in ps))
-
-
 def stop_phrase_order(phrases: Iterable[str]) -> tuple[str, ...]:
     """The phrases as :func:`bigram_overlap` (and the kernel's
     ``blank_phrases``) take them: normalized, longest first, the order in
     which :func:`phrase_stripper`'s alternation tries them (at any position
     the longest phrase found there matches). Without the empty ones
-    ("\u200b" normalizes to ""): as the alternation's last branch, an empty
-    phrase changes nothing."""
+    ("\u200b" normalizes to ""): an empty branch would change nothing."""
     ps = sorted({normalize(p) for p in phrases if p.strip()}, key=len, reverse=True)
     return tuple(p for p in ps if p)
 
@@ -163,6 +154,13 @@ def stop_phrase_order(phrases: Iterable[str]) -> tuple[str, ...]:
 @lru_cache(maxsize=64)
 def _alternation(ordered: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(map(re.escape, ordered))) if ordered else None
+
+
+def phrase_stripper(phrases: Iterable[str]) -> re.Pattern[str] | None:
+    """A regex matching any of ``phrases`` (normalized), the longest one
+    where several start at a position (``sub`` removes them, ``match`` finds
+    the longest a text starts with), or None when there is none."""
+    return _alternation(stop_phrase_order(phrases))
 
 
 @lru_cache(maxsize=64)

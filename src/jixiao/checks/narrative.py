@@ -35,6 +35,7 @@ from .chinese import (
     extract_quantities,
     normalize,
     normalized_goal,
+    phrase_stripper,
     stop_phrase_order,
 )
 from .config import Settings, default_settings
@@ -320,19 +321,13 @@ class _Rewrite801:
     min_chars: int
     threshold: float
     stop: tuple[str, ...]  # normalized, longest first (stop_phrase_order)
-    opening: re.Pattern[str] | None  # the openings, longest first: match() gives the longest one
-
-
-def _openings_rx(openings: list[str]) -> re.Pattern[str] | None:
-    # An alternation tries its branches in order: the first one that matches
-    # at position 0 is the longest opening the text starts with (one match
-    # instead of a startswith per opening).
-    ordered = sorted((normalize(o) for o in openings), key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, ordered))) if ordered else None
+    # The openings as one alternation, longest first: match() gives the longest one a text
+    # starts with (one match instead of a startswith per opening).
+    opening: re.Pattern[str] | None
 
 
 _prep801 = _prepared(lambda s: _Rewrite801(
-    int(s.min_chars), float(s.min_containment), stop_phrase_order(s.stop_phrases), _openings_rx(s.openings)))
+    int(s.min_chars), float(s.min_containment), stop_phrase_order(s.stop_phrases), phrase_stripper(s.openings)))
 
 
 @check("JX801", "actual-rewrites-goal", title="实际完成情况只是改写预期目标", severity="warning",
@@ -530,12 +525,8 @@ def _goal_text_empty_rest(ctx, s, texts):
             yield Hit(fld, f"年度总体目标的{label}为空{shown}", {"field": fld, "text": text.strip()})
 
 
-def _word_rx(words: tuple[str, ...]) -> re.Pattern[str] | None:
-    ws = sorted({normalize(w) for w in words if w}, key=len, reverse=True)
-    return re.compile("|".join(re.escape(w) for w in ws)) if ws else None
-
-
-_prep805 = _prepared(lambda s: (int(s.min_chars), _word_rx(tuple(s.deliverable_words)), _word_rx(tuple(s.vague_words))))
+_prep805 = _prepared(lambda s: (int(s.min_chars), phrase_stripper(s.deliverable_words),
+                                phrase_stripper(s.vague_words)))
 
 
 @check("JX805", "goal-not-measurable", title="预期目标没有可衡量的结果", severity="info",

@@ -158,21 +158,6 @@ def _plain(v: Any) -> Any:
     return v
 
 
-def _location(form: Form, fld: str) -> dict[str, Any]:
-    """Where the finding's field was read (the form's own lines when the field has no location)."""
-    src = form.source
-    # Most findings are at a field the reader located itself (funds.rate,
-    # goal.actual): one dict look-up before walking up the path.
-    loc = form.locations.get(fld) if fld else None
-    if loc is None and fld:
-        loc = form.location_of(fld)
-    if loc is None:  # the form's own place (Source carries page/line/end_line, no cell)
-        return {"file": src.file, "page": src.page, "line": src.line, "end_line": src.end_line,
-                "sheet": None, "cell": None}
-    return {"file": src.file, "page": loc.page, "line": loc.line, "end_line": loc.end_line,
-            "sheet": loc.sheet, "cell": loc.cell}
-
-
 def _confidence_dict(conf: Confidence | None) -> dict | None:
     """``conf.model_dump()``, read from the model's own dicts when it is an
     exact Confidence of ConfidenceReasons (every form a reader made): a third
@@ -192,9 +177,12 @@ def _confidence_dict(conf: Confidence | None) -> dict | None:
 
 
 class _Locator:
-    """``_location`` for the findings of one form, on the form's own dicts
-    (its ``locations`` and the ``__dict__`` of its source and locations):
-    nine findings a form read the same pydantic attributes otherwise.
+    """Where a finding of one form was read, as a dict (file, page, line,
+    end_line, sheet, cell): the field's own location, else the nearest one
+    above it (as ``Form.location_of``), else the form's own lines. Read from
+    the form's own dicts (its ``locations`` and the ``__dict__`` of its source
+    and locations): nine findings a form read the same pydantic attributes
+    otherwise.
 
     Findings read at the same place share one location dict (reports, web
     and store only read it), and the parents to try for a field missing from
@@ -332,13 +320,14 @@ class Reviewer:
         _GC.enter()
         self._gc_done = weakref.finalize(self, _GC.leave)  # at finish(), or when dropped unfinished
 
-    def _finding(self, info, severity: str, hit: Hit, form: Form | None, index: int | None) -> Finding:
-        if form is not None:
-            project, file, loc = form.project_name, form.source.file, _location(form, hit.field)
-        elif index is not None:
+    def _batch_finding(self, info, severity: str, hit: Hit) -> Finding:
+        """A finding of a batch check: about one form of the run (``hit.form_index``,
+        named from its record) or about the batch (no form)."""
+        index = hit.form_index
+        if index is not None:
             rec = self.review.forms[index]
             project, file = rec.project_name, rec.file
-            loc = {"file": file}
+            loc: dict[str, Any] | None = {"file": file}
         else:
             project, file, loc = "", "", None
         return Finding(code=info.code, name=info.name, severity=severity, category=info.category,
@@ -457,7 +446,7 @@ class Reviewer:
                 self._check_error(info.code, None, exc)
                 continue
             for hit in hits:
-                fnd = self._finding(info, severity, hit, None, hit.form_index)
+                fnd = self._batch_finding(info, severity, hit)
                 self.review.findings.append(fnd)
                 if hit.form_index is not None:
                     self.review.forms[hit.form_index].findings[severity] += 1

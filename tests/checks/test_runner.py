@@ -177,3 +177,64 @@ def test_the_review_collects_young_objects_once_and_restores_the_thresholds():
     assert type(c) is Counter and c == Counter() and c["x"] == 0 and not c
     c["warning"] += 1
     assert c == Counter(warning=1)
+
+
+def test_finish_freezes_the_run_for_the_batch_checks_and_thaws_it():
+    """finish() hides what the run holds from full collections while the batch
+    findings are made (runner._FewerFullCollections.freeze), and always thaws."""
+    import gc
+
+    from jixiao.checks import Reviewer
+    from jixiao.checks.runner import _GC
+
+    rb = load_rulebook("national")
+    cfg = ReviewConfig.build(rb, select=["JX9"])
+    assert gc.get_freeze_count() == 0
+    r = Reviewer(rb, cfg)
+    forms = [baseline(), edit(baseline(), project_name="另一个项目")]  # same indicator table: JX901 reports
+    for f in forms:
+        r.add(f)
+    seen = []
+    info, state, severity = r._batch[0]
+    real = state.finish
+
+    def watched():
+        seen.append(gc.get_freeze_count())
+        return real()
+
+    state.finish = watched
+    review = r.finish()
+    assert seen and seen[0] > 0  # the run's objects were frozen during the batch checks
+    assert gc.get_freeze_count() == 0  # and thawed after
+    assert "JX901" in {x.code for x in review.findings}
+
+    # Thawed when finish() fails, too.
+    r2 = Reviewer(rb, cfg)
+    r2.add(baseline())
+    r2.review = None  # finish() meets an error
+    try:
+        r2.finish()
+    except AttributeError:
+        pass
+    else:
+        raise AssertionError("finish() should have failed")
+    assert gc.get_freeze_count() == 0
+
+    # A caller's own freeze is left as it was.
+    gc.freeze()
+    try:
+        held = gc.get_freeze_count()
+        r3 = Reviewer(rb, cfg)
+        r3.add(baseline())
+        r3.finish()
+        assert gc.get_freeze_count() == held
+    finally:
+        gc.unfreeze()
+
+    # Overlapping finishes share one freeze, thawed by the last.
+    _GC.freeze()
+    _GC.freeze()
+    _GC.thaw()
+    assert gc.get_freeze_count() > 0
+    _GC.thaw()
+    assert gc.get_freeze_count() == 0

@@ -191,7 +191,7 @@ _DATE_UNIT_RE = re.compile(r"^[年月](?:\d|[月日号底前内末初中旬])")
 class Target:
     """A target cell reduced to what the design checks ask about (immutable, shared)."""
 
-    __slots__ = ("number", "cmp", "signed", "unit", "word", "ge", "over100", "ge100")
+    __slots__ = ("number", "cmp", "signed", "unit", "word", "ge", "over100", "ge100", "plain")
 
     def __init__(self, number: Decimal | None, cmp: str | None, signed: bool, unit: str, word: str | None):
         self.number = number  # None for a qualitative or empty target
@@ -202,6 +202,9 @@ class Target:
         self.ge = cmp in _GE and number is not None  # a floor
         self.over100 = number is not None and number > _HUNDRED
         self.ge100 = self.ge and number == _HUNDRED
+        # A quantity with a direction and a unit, at most 100 (or a floor
+        # below 100): the usual target, none of the design checks' cases.
+        self.plain = number is not None and signed and bool(unit) and not self.over100 and not self.ge100
 
 
 _EMPTY_TARGET = Target(None, None, False, "", None)
@@ -291,23 +294,20 @@ class Facts:
 
     def __init__(self, ctx: FormContext):
         pu = percent_units(ctx.rb)
-        self.names: list[str] = []
-        self.keys: list[str] = []
-        self.targets: list[Target] = []
-        self.unsigned: list[int] = []  # quantitative, no direction
-        self.unitless: list[int] = []
-        self.pct: list[int] = []  # target in %
-        self.pct_over: list[int] = []  # ... above 100
-        self.pct_ge100: list[int] = []  # ... ≥100 / >100
-        self.ge: list[int] = []  # quantitative floor (≥, >)
-        self.words: list[int] = []  # qualitative target
-        self.bad_pairs: list[int] = []  # level 2 outside its level 1
-        l1s: set[str] = set()
-        names, keys, targets = self.names, self.keys, self.targets
-        targets_get, names_get, l1_ok = _TARGETS.get, _NAMES.get, _LEVEL1S_OF.get
-        unsigned, unitless, pct, pct_over, pct_ge100, ge, words, bad = (
-            self.unsigned.append, self.unitless.append, self.pct.append, self.pct_over.append,
-            self.pct_ge100.append, self.ge.append, self.words.append, self.bad_pairs.append)
+        self.names = names = []
+        self.keys = keys = []
+        self.targets = targets = []
+        self.unsigned = unsigned = []  # quantitative, no direction
+        self.unitless = unitless = []
+        self.pct = pct = []  # target in %
+        self.pct_over = pct_over = []  # ... above 100
+        self.pct_ge100 = pct_ge100 = []  # ... ≥100 / >100
+        self.ge = ge = []  # quantitative floor (≥, >)
+        self.words = words = []  # qualitative target
+        self.bad_pairs = bad = []  # level 2 outside its level 1
+        self.level1s = l1s = set()
+        targets_get, names_get = _TARGETS.get, _NAMES.get
+        l1 = l2 = ok = _UNSET
         for i, ind in enumerate(ctx.indicators):
             nm = names_get(ind.name) or _name_info(ind.name)
             names.append(nm[0])
@@ -316,26 +316,35 @@ class Facts:
             t = targets_get(tp.raw) or _make_target(tp)
             targets.append(t)
             if t.number is not None:
-                if not t.signed:
-                    unsigned(i)
-                if not t.unit:
-                    unitless(i)
-                elif t.unit in pu:
-                    pct(i)
-                    if t.over100:
-                        pct_over(i)
-                    elif t.ge100:
-                        pct_ge100(i)
+                if t.plain:  # the usual quantity: only "%" and a floor to look at
+                    if t.unit in pu:
+                        pct.append(i)
+                else:
+                    if not t.signed:
+                        unsigned.append(i)
+                    if not t.unit:
+                        unitless.append(i)
+                    elif t.unit in pu:
+                        pct.append(i)
+                        if t.over100:
+                            pct_over.append(i)
+                        elif t.ge100:
+                            pct_ge100.append(i)
                 if t.ge:
-                    ge(i)
+                    ge.append(i)
             elif t.word is not None:
-                words(i)
-            l1 = ind.level1
-            l1s.add(l1)
-            ok = l1_ok(ind.level2)
-            if ok is not None and l1 not in ok and l1 in _L1:
-                bad(i)
-        self.level1s = l1s
+                words.append(i)
+            # The rows of a block share its levels: judged once per block.
+            if ind.level1 != l1 or ind.level2 != l2:
+                l1, l2 = ind.level1, ind.level2
+                l1s.add(l1)
+                ok = _LEVEL1S_OF.get(l2)
+                ok = ok is None or l1 in ok or l1 not in _L1
+            if not ok:
+                bad.append(i)
+
+
+_UNSET = object()  # Facts: no block yet
 
 
 def facts(ctx: FormContext) -> Facts:

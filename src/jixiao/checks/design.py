@@ -1029,13 +1029,21 @@ def level1_weights_off_guideline(ctx: FormContext, s):
     if not inds or not ctx.rb.level1_weights:
         return
     sums: dict[str, Decimal] = {}  # level 1 -> sum of its weights, in the order of the form
-    get = sums.get
+    # Each weight added to its block's sum in row order (the sum starts at
+    # zero), the sum kept in a local while the rows stay in one block (they
+    # usually do) and stored when the block ends.
+    l1 = acc = _UNSET
     for ind in inds:
         w = ind.weight
         if w is None:
             return
-        l1 = ind.level1
-        sums[l1] = get(l1, _ZERO) + w
+        if ind.level1 != l1:
+            if l1 is not _UNSET:
+                sums[l1] = acc
+            l1 = ind.level1
+            acc = sums.get(l1, _ZERO)
+        acc = acc + w
+    sums[l1] = acc
     # The verdict (and its message) depends only on the blocks' sums, which
     # repeat across a run's forms (50/30/10, 60/20/10 …): remembered per run,
     # by the sums as printed (a Decimal's str is exact, and hashing a new
@@ -1056,7 +1064,9 @@ def level1_weights_off_guideline(ctx: FormContext, s):
         verdict = cache[sig] = _weights_verdict(sums, ctx.rb, s)
     if verdict is not None:
         message, guide, off = verdict
-        return Hit("indicators", message, {"weights": dict(sums), "guideline": dict(guide), "differs": list(off)})
+        # sums is this call's own dict: the evidence takes it (the guideline and the blocks are the
+        # cached verdict's, copied)
+        return Hit("indicators", message, {"weights": sums, "guideline": dict(guide), "differs": list(off)})
 
 
 class _RunCache:

@@ -136,6 +136,49 @@ def test_findings_at_one_place_share_a_location_equal_to_location_of():
                                                                                   "indicators[2]", "indicators")
 
 
+def test_form_records_set_every_field_as_the_class_call_would():
+    """add() makes a FormRecord without calling the class, and a reason of
+    the form's confidence as a copy of the model's dict: every field set, the
+    same values (and key order) as FormRecord(...) and model_dump."""
+    import json
+
+    from jixiao.checks import Reviewer
+    from jixiao.checks.runner import FormRecord, _confidence_dict
+    from jixiao.cli import sample_path
+    from jixiao.ingest import read_forms
+    from jixiao.model import Confidence, ConfidenceReason
+
+    rb = load_rulebook("shanghai")
+    forms = list(read_forms(sample_path()))
+    forms[0].confidence = Confidence(level="medium", reasons=[
+        ConfidenceReason(kind="repairs", level="medium", message="修复 2 处", count=2),
+        ConfidenceReason(kind="ocr", level="high", message="OCR")])
+    r = Reviewer(rb, ReviewConfig.build(rb))
+    for form in forms:
+        r.add(form)
+    review = r.finish()
+    assert len(review.forms[0].confidence["reasons"]) == 2
+    for form, rec in zip(forms, review.forms):
+        assert dataclasses.replace(rec) == rec  # reads every field (AttributeError for a slot not set)
+        assert type(rec.findings) is Counter
+        want = form.confidence.model_dump() if form.confidence is not None else None
+        assert json.dumps(rec.confidence, ensure_ascii=False) == json.dumps(want, ensure_ascii=False)
+        assert rec.project_name == form.project_name and rec.n_indicators == len(form.indicators)
+        assert rec.total_reported == form.total and rec.file == form.source.file
+    assert [f.name for f in dataclasses.fields(FormRecord)] == list(FormRecord.__slots__)
+    # a reason built without validation, a field missing: read as before (KeyError), not copied
+    odd = Confidence(level="low", reasons=[ConfidenceReason.model_construct(kind="ocr", level="low")])
+    try:
+        _confidence_dict(odd)
+    except KeyError as exc:
+        assert exc.args == ("message",)
+    else:  # pragma: no cover
+        raise AssertionError("expected KeyError")
+    ok = Confidence(level="low", reasons=[ConfidenceReason.model_construct(kind="ocr", level="low", message="m")])
+    assert _confidence_dict(ok) == ok.model_dump() and list(_confidence_dict(ok)["reasons"][0]) == [
+        "kind", "level", "message", "count"]
+
+
 def test_the_review_collects_young_objects_once_and_restores_the_thresholds():
     import gc
     import sys

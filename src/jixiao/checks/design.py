@@ -347,9 +347,15 @@ class Facts:
 _UNSET = object()  # Facts: no block yet
 
 
+_FACTS = "design.facts"  # the key of Facts in ctx.memoized
+
+
 def facts(ctx: FormContext) -> Facts:
-    fx = ctx.memoized.get("design.facts")
-    return fx if fx is not None else ctx.memo("design.facts", Facts, ctx)
+    """The form's :class:`Facts`. The checks look in ``ctx.memoized`` first
+    (``ctx.memoized.get(_FACTS) or facts(ctx)``: a Facts is true): a dict
+    look-up instead of a call, a dozen checks a form."""
+    fx = ctx.memoized.get(_FACTS)
+    return fx if fx is not None else ctx.memo(_FACTS, Facts, ctx)
 
 
 # ---------------------------------------------------------------------------
@@ -374,7 +380,7 @@ def target_without_comparison(ctx: FormContext, s):
     Settings: ``skip_zero`` (default true).
     Limits: looks at the target only; an actual without a sign is normal.
     """
-    fx = facts(ctx)
+    fx = ctx.memoized.get(_FACTS) or facts(ctx)
     if not fx.unsigned:
         return
     return _target_without_comparison_rest(ctx, s, fx)
@@ -414,7 +420,7 @@ def target_without_unit(ctx: FormContext, s):
     Limits: a unit printed in a separate column is seen only if the reader
     joined it to the value.
     """
-    fx = facts(ctx)
+    fx = ctx.memoized.get(_FACTS) or facts(ctx)
     if not fx.unitless:
         return
     ratio = _unitless_names(s)
@@ -458,7 +464,7 @@ def percent_over_100(ctx: FormContext, s):
     Limits: when the name is a count (JX504 reports it, and is enabled) the
     row is JX504's: the cause is the unit, one finding says both.
     """
-    fx = facts(ctx)
+    fx = ctx.memoized.get(_FACTS) or facts(ctx)
     if not fx.pct_over:
         return
     exempt = _exempt503(s)
@@ -498,7 +504,7 @@ def count_in_percent(ctx: FormContext, s):
     Settings: ``count_suffixes``, ``exempt_suffixes`` (指数, 系数, 分数 …).
     Limits: judged from the end of the name; "覆盖数占比" style names are not counts.
     """
-    fx = facts(ctx)
+    fx = ctx.memoized.get(_FACTS) or facts(ctx)
     if not fx.pct:
         return
     count = _count(s)
@@ -540,7 +546,7 @@ def ge_100_percent(ctx: FormContext, s):
     Settings: ``exempt_words``.
     Limits: above 100 is JX503's.
     """
-    fx = facts(ctx)
+    fx = ctx.memoized.get(_FACTS) or facts(ctx)
     if not fx.pct_ge100:
         return
     exempt = _exempt505(s)
@@ -581,7 +587,7 @@ def cost_with_lower_bound(ctx: FormContext, s):
     Settings: ``cost_levels``, ``cost_words``, ``money_unit_words``, ``exempt_words``.
     Limits: keyword matching on the name and unit.
     """
-    fx = facts(ctx)
+    fx = ctx.memoized.get(_FACTS) or facts(ctx)
     if not fx.ge:
         return
     levels, cost_words, money, exempt = _cost(s)
@@ -634,7 +640,7 @@ def payment_as_output(ctx: FormContext, s):
         if ind.level2 not in levels:
             continue
         if names is None:
-            names = facts(ctx).names
+            names = (ctx.memoized.get(_FACTS) or facts(ctx)).names
         w = find[names[i]]
         if w is None:
             continue
@@ -692,7 +698,7 @@ def misplaced(ctx: FormContext, s: Any) -> list[tuple[int, _PlacementRule, str]]
 
 def _find_misplaced(ctx: FormContext, s: Any) -> list[tuple[int, _PlacementRule, str]]:
     rules_for = _placement(s)
-    names = facts(ctx).names
+    names = (ctx.memoized.get(_FACTS) or facts(ctx)).names
     inds = ctx.indicators
     out = []
     for i, rules in enumerate(map(rules_for.__getitem__, names)):  # most names match no rule
@@ -757,7 +763,7 @@ def duplicate_indicator(ctx: FormContext, s):
 
     Limits: exact match after normalizing; near-duplicates are not judged.
     """
-    keys = facts(ctx).keys
+    keys = (ctx.memoized.get(_FACTS) or facts(ctx)).keys
     if len(set(keys)) == len(keys):
         return
     seen: dict[str, list[int]] = {}
@@ -805,7 +811,7 @@ def missing_level1(ctx: FormContext, s):
     inds = ctx.indicators
     if not inds:
         return
-    fx = facts(ctx)
+    fx = ctx.memoized.get(_FACTS) or facts(ctx)
     required = _required(s)
     if fx.level1s.issuperset(required):
         return
@@ -846,7 +852,7 @@ def level2_outside_level1(ctx: FormContext, s):
 
     Limits: names outside the framework (unread labels) are not judged here.
     """
-    fx = facts(ctx)
+    fx = ctx.memoized.get(_FACTS) or facts(ctx)
     if not fx.bad_pairs:
         return
     inds = ctx.indicators
@@ -902,7 +908,7 @@ def vague_targets(ctx: FormContext, s):
     Limits: keyword matching; a precise target phrased without digits or
     markers ("按合同约定的节点") is still listed.
     """
-    fx = facts(ctx)
+    fx = ctx.memoized.get(_FACTS) or facts(ctx)
     if not fx.words:
         return
     vague = _vague(s)
@@ -973,7 +979,7 @@ def target_word_misfit(ctx: FormContext, s):
     Limits: only whole-cell words of the table are judged (提升, 良好 fit too
     many names to judge).
     """
-    fx = facts(ctx)
+    fx = ctx.memoized.get(_FACTS) or facts(ctx)
     if not fx.words:
         return
     rule_of = _fit(s)

@@ -90,3 +90,15 @@ def test_jx305_note_contradicts_full_points():
     f2 = edit(edit_indicator(f, 1, actual="5(个)", score=D(8)), total=D(98))
     assert findings(f2, "JX305") == []
     assert findings(edit_indicator(baseline(), 1, deviation="尾款已于12月全部支付。"), "JX305") == []
+
+
+def test_finder_is_any_word_in_the_text():
+    """JX304's one search per table answers as ``any(w in text for w in words)``."""
+    from jixiao.checks.deviation import _finder
+
+    tables = [(), ("因",), ("原因", "因", "下一步"), ("a.b", "(x", "因"), ("", "因"), ("因为", "因")]
+    texts = ["", "因", "没有原因", "a.b", "axb", "(x)", "下一步将加强管理", "完成率为95%。", "因为"]
+    for words in tables:
+        has = _finder(words)
+        for text in texts:
+            assert bool(has(text)) == any(w in text for w in words), (words, text)

@@ -250,11 +250,20 @@ def perfect_score_suspicion(ctx: FormContext, s) -> Hit | None:
     if rate is None or rate >= s.rate_below or t is None or t < s.total_at_least or not ctx.complete:
         return
     inds = ctx.indicators
-    if not _all_full(inds):
+    facts = ctx._rows  # RowFacts, when a check has asked for it (JX109 does): not computed here
+    if facts is not None and ctx.score.indicators_sum is not None and inds:
+        # Every row was scored and printed as recomputed, so every weight and
+        # score is there, a finite Decimal: the rows below their weight are
+        # among RowFacts' lost (a superset), in order; the others are full.
+        lost = facts.lost
+        if lost and not _all_full([inds[i] for i in lost]):
+            return
+    elif not _all_full(inds):
         return
-    if (enabled(ctx, "JX401") and rate < ctx.config.settings["JX401"].rate_below  # type: ignore[union-attr]
-            and any(ind.level1 == _OUTPUT for ind in inds)):
-        return  # JX401 reports it (every output is full, as every row is)
+    if enabled(ctx, "JX401") and rate < ctx.config.settings["JX401"].rate_below:  # type: ignore[union-attr]
+        for ind in inds:
+            if ind.level1 == _OUTPUT:
+                return  # JX401 reports it (every output is full, as every row is)
     fs = ctx.score.funds
     left = ""
     unspent = None

@@ -508,16 +508,21 @@ def count_in_percent(ctx: FormContext, s):
     if not fx.pct:
         return
     count = _count(s)
-    return _count_in_percent_rest(ctx, s, fx, count)
+    names = fx.names
+    rows = []  # usually none, and then no generator
+    for i in fx.pct:
+        if count[names[i]] is not None:
+            rows.append(i)
+    if not rows:
+        return
+    return _count_in_percent_rest(ctx, s, fx, count, rows)
 
 
-def _count_in_percent_rest(ctx, s, fx, count):
+def _count_in_percent_rest(ctx, s, fx, count, rows):
     """The hits of :func:`count_in_percent` past its early returns (a generator: built
     only for the forms that get that far)."""
-    for i in fx.pct:
+    for i in rows:
         suffix = count[fx.names[i]]
-        if suffix is None:
-            continue
         ind = ctx.indicators[i]
         t = fx.targets[i]
         extra = f"，且{fmt(t.number)}%超过100%" if t.over100 else ""
@@ -591,22 +596,30 @@ def cost_with_lower_bound(ctx: FormContext, s):
     if not fx.ge:
         return
     levels, cost_words, money, exempt = _cost(s)
-    return _cost_with_lower_bound_rest(ctx, s, fx, levels, cost_words, money, exempt)
-
-
-def _cost_with_lower_bound_rest(ctx, s, fx, levels, cost_words, money, exempt):
-    """The hits of :func:`cost_with_lower_bound` past its early returns (a generator: built
-    only for the forms that get that far)."""
+    inds, names, targets = ctx.indicators, fx.names, fx.targets
+    rows = []  # (row, cost word): usually none, and then no generator
     for i in fx.ge:
-        ind = ctx.indicators[i]
-        name, t = fx.names[i], fx.targets[i]
+        ind = inds[i]
+        name = names[i]
         in_block = ind.level2 in levels or ind.level1 in levels
         word = cost_words[name]
         if not (in_block or word):
             continue
-        is_money = money[t.unit] is not None
+        is_money = money[targets[i].unit] is not None
         if not ((in_block and (is_money or word)) or (word and is_money)) or exempt[name]:
             continue
+        rows.append((i, word))
+    if not rows:
+        return
+    return _cost_with_lower_bound_rest(ctx, s, fx, rows)
+
+
+def _cost_with_lower_bound_rest(ctx, s, fx, rows):
+    """The hits of :func:`cost_with_lower_bound` past its early returns (a generator: built
+    only for the forms that get that far)."""
+    for i, word in rows:
+        ind = ctx.indicators[i]
+        t = fx.targets[i]
         yield Hit(f"indicators[{i}].target",
                   f"“{ind.name}”是成本指标，指标值“{ind.target}”却用“{t.cmp}”：成本应设上限（≤）",
                   {"name": ind.name, "target": ind.target, "level2": ind.level2, "cost_word": word})
@@ -983,17 +996,22 @@ def target_word_misfit(ctx: FormContext, s):
     if not fx.words:
         return
     rule_of = _fit(s)
-    return _target_word_misfit_rest(ctx, s, fx, rule_of)
+    names, targets = fx.names, fx.targets
+    rows = []  # (row, rule): usually none, and then no generator
+    for i in fx.words:
+        r = rule_of.get(targets[i].word or "")
+        if r is not None and r.name_word[names[i]] is None:
+            rows.append((i, r))
+    if not rows:
+        return
+    return _target_word_misfit_rest(ctx, s, fx, rows)
 
 
-def _target_word_misfit_rest(ctx, s, fx, rule_of):
+def _target_word_misfit_rest(ctx, s, fx, rows):
     """The hits of :func:`target_word_misfit` past its early returns (a generator: built
     only for the forms that get that far)."""
-    for i in fx.words:
+    for i, r in rows:
         w = fx.targets[i].word
-        r = rule_of.get(w or "")
-        if r is None or r.name_word[fx.names[i]] is not None:
-            continue
         ind = ctx.indicators[i]
         yield Hit(f"indicators[{i}].target",
                   f"“{ind.name}”的目标值为“{ind.target}”，是{r.label}类用语，但指标名称不是{r.label}类（不含"

@@ -149,9 +149,9 @@ def test_jx404_near_misses():
     assert findings(spent("56.06"), "JX404") == []  # JX401's
 
 
-def test_jx404_reads_the_lost_rows_of_rowfacts_as_every_row():
-    """With RowFacts at hand (JX109 asks first) JX404 looks only at its lost
-    rows: the same answer as reading every row, with it and without it."""
+def test_jx401_jx404_read_the_lost_rows_of_rowfacts_as_every_row():
+    """With RowFacts at hand (JX109 asks first) JX401 and JX404 look only at
+    its lost rows: the same answer as reading every row, with it and without it."""
     from jixiao.checks import REGISTRY, load_families
     from jixiao.checks.context import FormContext
     from jixiao.scoring import score_form
@@ -159,23 +159,30 @@ def test_jx404_reads_the_lost_rows_of_rowfacts_as_every_row():
     load_families()
     rb = load_rulebook("national")
     cfg = ReviewConfig.build(rb)
-    check, s = REGISTRY["JX404"].func, cfg.settings["JX404"]
-    forms = [
-        spent("93.00"),
-        edit(edit_indicator(spent("93.00"), 3, actual="31(天)", score=D("4.84")), total=D("99.14")),  # lost
-        edit_indicator(spent("93.00"), 2, score=D("25")),  # a score above its weight (not printed as recomputed)
-        edit(edit_indicator(spent("93.00"), 5, score=None), total=D("99.30")),  # a missing score
-        spent("56.06"),
-    ]
-    for f in forms:
-        results = []
-        for with_rows in (False, True):
-            ctx = FormContext(f, score_form(f, rb), rb, cfg, 0)
-            if with_rows:
-                ctx.rows  # noqa: B018 (computed, as JX109 does)
-            hit = check(ctx, s)
-            results.append(None if hit is None else (hit.message, hit.evidence))
-        assert results[0] == results[1], f.indicators
+    forms = []
+    for rate in ("93.00", "56.06"):
+        forms += [
+            spent(rate),
+            edit(edit_indicator(spent(rate), 3, actual="31(天)", score=D("4.84")), total=D("99.14")),  # lost
+            edit_indicator(spent(rate), 0, actual="28(人)", score=D("18.67")),  # an output row lost
+            edit_indicator(spent(rate), 2, score=D("25")),  # above its weight (not printed as recomputed)
+            edit(edit_indicator(spent(rate), 5, score=None), total=D("99.30")),  # a missing score
+            edit(spent(rate), indicators=[i for i in spent(rate).indicators if i.level1 != "产出指标"]),
+        ]
+    seen = set()
+    for code in ("JX401", "JX404"):
+        check, s = REGISTRY[code].func, cfg.settings[code]
+        for f in forms:
+            results = []
+            for with_rows in (False, True):
+                ctx = FormContext(f, score_form(f, rb), rb, cfg, 0)
+                if with_rows:
+                    ctx.rows  # noqa: B018 (computed, as JX109 does)
+                hit = check(ctx, s)
+                results.append(None if hit is None else (hit.message, hit.evidence))
+            assert results[0] == results[1], (code, f.indicators)
+            seen.add((code, results[0] is not None))
+    assert seen == {("JX401", True), ("JX401", False), ("JX404", True), ("JX404", False)}
 
 
 # -- JX405 -------------------------------------------------------------------------

@@ -391,6 +391,9 @@ class Reviewer:
                        for c in sorted(enabled) if REGISTRY[c].scope == "batch"]
         self._n = 0
         self._parents: dict[str, tuple[str, ...]] = {}  # field path -> the paths above it (see _Locator)
+        # One locator for the run, pointed at each form that has findings
+        # (three stores, not a new object a form).
+        self._locator = _Locator({}, {}, self._parents)
         _GC.enter()
         self._gc_done = weakref.finalize(self, _GC.leave)  # at finish(), or when dropped unfinished
 
@@ -431,7 +434,9 @@ class Reviewer:
                 for hit in (result,) if isinstance(result, Hit) else result:
                     code, name, severity, category, hint, rank = info  # unpacked only for a finding
                     if where is None:
-                        where = _Locator(fd["locations"], src, self._parents).find
+                        locator = self._locator
+                        locator.locs, locator.src, locator.made = fd["locations"], src, {}
+                        where = locator.find
                         by_rank: tuple[list[Finding], ...] = ([], [], [])  # errors, warnings, infos
                     # Finding(...) without calling its __init__ (in CPython 3.11 a
                     # C-level call with a frame of its own): 40% of the cost of

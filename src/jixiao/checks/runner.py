@@ -512,6 +512,8 @@ class Reviewer:
             _GC.thaw()
 
     def _finish(self) -> Review:
+        loc = self._locator
+        loc.locs, loc.src, loc.made = {}, {}, {}  # the last form's values let go
         findings = self.review.findings
         n_form_findings = len(findings)
         for info, state, severity in self._batch:

@@ -226,6 +226,16 @@ def test_jx511_targets_with_a_standard_pass():
     assert findings(f, "JX511") == []
 
 
+def test_jx511_quotes_a_target_that_is_not_text():
+    """A form built without validation may hold a target that is not a str:
+    quoted as formatted, as before (the join of str is only the fast path)."""
+    f = edit_indicator(baseline(), 3, target="及时", actual="达成指标")
+    inds = list(f.indicators)
+    inds[3] = inds[3].model_copy(update={"target": 42})
+    [x] = findings(f.model_copy(update={"indicators": inds}), "JX511")
+    assert x.message.startswith("1个定性指标的目标只写了“42”，没有可衡量的标准：") and "（42）" in x.message
+
+
 def test_jx511_listing_is_capped_by_a_setting():
     f = baseline()
     for i in (0, 1, 2):

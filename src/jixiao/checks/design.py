@@ -926,7 +926,10 @@ def vague_targets(ctx: FormContext, s):
         return
     vague = _vague(s)
     targets = fx.targets
-    rows = [i for i in fx.words if vague[targets[i].word] is not None]
+    rows = []  # a loop, not a comprehension (a call of its own) over the few qualitative rows
+    for i in fx.words:
+        if vague[targets[i].word] is not None:
+            rows.append(i)
     if not rows:
         return
     inds = ctx.indicators
@@ -943,7 +946,10 @@ def vague_targets(ctx: FormContext, s):
         words[target] = None
         evidence.append({"row": i + 1, "name": name, "target": target})
     more = f"等{len(rows)}个" if len(rows) > limit else ""
-    quoted = "、".join([f"“{w}”" for w in words])
+    try:  # each target quoted, joined by 、 (words is not empty)
+        quoted = "“" + "”、“".join(words) + "”"
+    except TypeError:  # a target that is not a str (a form built without validation)
+        quoted = "、".join([f"“{w}”" for w in words])
     return Hit(f"indicators[{rows[0]}].target",
                f"{len(rows)}个定性指标的目标只写了{quoted}，没有可衡量的标准：{'、'.join(listed)}{more}",
                {"rows": evidence})

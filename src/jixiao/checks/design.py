@@ -202,8 +202,8 @@ class Target:
         self.ge = cmp in _GE and number is not None  # a floor
         self.over100 = number is not None and number > _HUNDRED
         self.ge100 = self.ge and number == _HUNDRED
-        # A quantity with a direction and a unit, at most 100 (or a floor
-        # below 100): the usual target, none of the design checks' cases.
+        # The usual target: a quantity with a direction and a unit, neither
+        # above 100 nor a floor of 100 (Facts then only asks "%?" and "≥?").
         self.plain = number is not None and signed and bool(unit) and not self.over100 and not self.ge100
 
 

@@ -215,7 +215,7 @@ def _confidence_dict(conf: Confidence | None) -> dict | None:
                 # model's dict holds its fields only, in their order): a copy
                 # costs a fraction of building a dict of four items.
                 reasons.append(rd.copy())
-            else:  # a field deleted: fails as the dump would
+            else:  # a field missing (deleted from the model): read by name, failing as before
                 reasons.append({"kind": rd["kind"], "level": rd["level"], "message": rd["message"],
                                 "count": rd["count"]})
         return {"level": d["level"], "reasons": reasons}

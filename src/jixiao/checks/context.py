@@ -40,20 +40,11 @@ def rows_of(indicators: list[Indicator]) -> Sequence[Any]:
     append = out.append
     try:
         for ind in indicators:
-            d = ind.__dict__
             r = Row()  # cheaper than object.__new__(Row): no argument tuple
-            r.level1 = d["level1"]
-            r.level2 = d["level2"]
-            r.name = d["name"]
-            r.target = d["target"]
-            r.actual = d["actual"]
-            r.weight = d["weight"]
-            r.score = d["score"]
-            r.deviation = d["deviation"]
-            r.target_parsed = d["target_parsed"]
-            r.actual_parsed = d["actual_parsed"]
+            (r.level1, r.level2, r.name, r.target, r.actual, r.weight, r.score, r.deviation, r.target_parsed,
+             r.actual_parsed) = ind.__dict__.values()
             append(r)
-    except (KeyError, AttributeError, TypeError):
+    except (ValueError, AttributeError, TypeError):
         return indicators
     return out
 
@@ -77,6 +68,12 @@ class RowFacts:
     __slots__ = ("lost", "above", "signed_actual", "exceeded")
 
     def __init__(self, ctx: FormContext):
+        # Found by score_form in its pass over these very rows (the runner
+        # scores the rows it gives the context): the same lists.
+        facts = ctx.score.row_facts
+        if facts is not None and facts[0] is ctx.indicators:
+            _, self.lost, self.above, self.signed_actual, self.exceeded = facts
+            return
         lost: list[int] = []  # score < weight (JX302)
         above: list[int] = []  # score > weight (JX109)
         signed: list[int] = []  # an actual printed with a comparison sign (JX602)

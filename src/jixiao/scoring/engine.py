@@ -153,6 +153,11 @@ class ScoreResult:
     # tests the printed addition (JX105) with it instead of adding the scores
     # again.
     indicators_sum: Decimal | None = field(default=None, repr=False, compare=False)
+    # What the review's RowFacts lists, found while scoring: (the rows scored,
+    # lost, above, signed_actual, exceeded); see checks.context.RowFacts.
+    # None when an actual could not be read from its model's __dict__.
+    row_facts: tuple[Any, list[int], list[int], list[int], list[int]] | None = field(
+        default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -536,20 +541,91 @@ def score_form(form: Form, rb: Rulebook, indicators: Sequence[Any] | None = None
     total: Decimal | None = _ZERO
     missing_part = False
     printed = True  # each part so far equals its row's printed score (ScoreResult.indicators_sum)
-    for i, ind in enumerate(form.indicators if indicators is None else indicators):
-        d = score_indicator(ind, rb, i)
+    # ScoreResult.row_facts: the review's RowFacts, found in this pass
+    lost: list[int] = []
+    above: list[int] = []
+    signed: list[int] = []
+    exceeded: list[int] = []
+    facts = True  # every row's actual read from its __dict__ (else no row_facts)
+    eq_ge = rb.equal_positive != "two_sided"  # "=" reads as "≥" (a target above 0)
+    bands, word_band = rb.bands, rb.word_band
+    rows = form.indicators if indicators is None else indicators
+    for i, ind in enumerate(rows):
+        # score_indicator(ind, rb, i), with its commonest rows scored here (a
+        # met quantitative row, a qualitative row inside its band): three
+        # calls less per row. The same steps in the same order as
+        # score_indicator's fast path, _quantitative and _qualitative (see
+        # tests/test_scoring_inline.py); any other row, and any error on the
+        # way, is scored by score_indicator from the start (the steps are
+        # pure, so the result is its own).
+        tp, ap = ind.target_parsed, ind.actual_parsed
+        w, rep = ind.weight, ind.score
+        d = a = None
+        over = None  # exceeded (RowFacts): known here for the rows scored inline
+        try:
+            t, a = tp.__dict__, ap.__dict__
+            tk, ak = t["kind"], a["kind"]
+            if tk == "number" and ak == "number":
+                tu = t["unit"]
+                if type(tu) is str and tu == a["unit"]:
+                    cmp, target, actual = t["comparison"], t["number"], a["number"]
+                    # _quantitative: finite values, weight and target not
+                    # negative, target not 0, "≥" (or "=" read as "≥") met
+                    if ((cmp == "≥" or cmp == "=" and eq_ge) and w.is_finite() and target.is_finite()
+                            and actual.is_finite() and not w < _ZERO and not target < _ZERO and target
+                            and actual >= target):
+                        d = _new(IndicatorScore)  # _scored(i, "positive", w, w, rep, True, cmp, target, actual, ...)
+                        d.index = i
+                        d.rule = "positive"
+                        d.score = d.weight = w
+                        d.reported = rep
+                        d.met = True
+                        d.comparison = cmp
+                        d.target = target
+                        d.actual = actual
+                        d.formula = d.band = d.band_range = d.in_band = d.reason = None
+                        over = actual > target
+                    else:
+                        d = _quantitative(w, cmp, target, actual, rb, i, rep)
+            elif tk == "text" and ak == "text":
+                word = a["word"] or a["raw"]
+                band = word_band(word, t["word"] or t["raw"])
+                # _qualitative: a known word, a finite weight not negative, a
+                # finite printed score inside the band (accepted as printed)
+                if band is not None and w is not None and rep is not None and w.is_finite() and not w < _ZERO:
+                    b = bands[band]
+                    lo, hi = b.lo * w, b.hi * w
+                    if rep.is_finite() and not rep < lo and (rep < hi if b.hi_open else rep <= hi):
+                        d = _new(IndicatorScore)  # _scored(i, "qualitative", rep, w, rep, None, ..., band, rng, True)
+                        d.index = i
+                        d.rule = "qualitative"
+                        d.score = d.reported = rep
+                        d.weight = w
+                        d.met = d.comparison = d.target = d.actual = d.formula = d.reason = None
+                        d.band = band
+                        d.band_range = (lo, hi)
+                        d.in_band = True
+                        over = False
+                if d is None:
+                    d = _qualitative(w, band, rep, rb, i, word.strip())
+        except (AttributeError, KeyError, TypeError, ArithmeticError, ValueError):
+            d = None
+        if d is None:
+            d = score_indicator(ind, rb, i)
         details.append(d)
-        rep, rec = d.reported, d.score
+        rec = d.score
         reported_scores.append(rep)
         recomputed_scores.append(rec)
+        full = False  # the printed score is a Decimal equal to the weight the engine gave in full
         if rec is None:
             printed = False
             if rep is None or not rep.is_finite():
                 missing_part = True
                 notes.append(f"第{i + 1}项指标「{ind.name}」：{d.reason}，且未填报得分，总分无法复算")
-                continue
-            notes.append(f"第{i + 1}项指标「{ind.name}」：{d.reason}，总分按填报得分 {_fmt(rep)} 计入")
-            part = rep
+                part = None
+            else:
+                notes.append(f"第{i + 1}项指标「{ind.name}」：{d.reason}，总分按填报得分 {_fmt(rep)} 计入")
+                part = rep
         else:
             part = rec
             if type(rep) is not Decimal:  # None, or a type that may not add up (float)
@@ -561,14 +637,42 @@ def score_form(form: Form, rb: Rulebook, indicators: Sequence[Any] | None = None
                         printed = False
                         if rep.quantize(qexp, qr) != rec.quantize(qexp, qr):
                             diffs.append(_indicator_difference(d, ind.name, q))
+                    elif rec is w:
+                        full = True
                 except _ODD:
                     printed = False
-        try:
-            total += part  # type: ignore[operator]
-        except _ODD:
-            missing_part = True
-            printed = False
-            notes.append(f"第{i + 1}项指标「{ind.name}」：得分不是有效数值，总分无法复算")
+        if part is not None:
+            try:
+                total += part  # type: ignore[operator]
+            except _ODD:
+                missing_part = True
+                printed = False
+                notes.append(f"第{i + 1}项指标「{ind.name}」：得分不是有效数值，总分无法复算")
+        if facts:
+            # RowFacts, as it would find them (the same tests, the same values:
+            # ``w``, ``rep`` are the row's weight and score): full points
+            # printed as a Decimal are neither lost nor above.
+            try:
+                if a["comparison"] is not None:  # type: ignore[index]
+                    signed.append(i)
+                if over is None:
+                    over = d.rule == "positive" and d.actual > d.target  # type: ignore[operator]
+            except (KeyError, TypeError, ArithmeticError, AttributeError):
+                facts = False
+            else:
+                if over:
+                    exceeded.append(i)
+                if (full and type(rep) is Decimal and type(w) is Decimal) or rep is None or w is None:
+                    pass
+                elif isinstance(rep, Decimal) and isinstance(w, Decimal) and rep.is_finite() and w.is_finite():
+                    if rep != w:
+                        if rep < w:
+                            lost.append(i)
+                        else:
+                            above.append(i)
+                else:
+                    lost.append(i)
+                    above.append(i)
 
     ind_sum = total if printed else None
 
@@ -642,7 +746,8 @@ def score_form(form: Form, rb: Rulebook, indicators: Sequence[Any] | None = None
         diffs.append(Difference("grade", rg, grade, "grades.bands",
                                 f"评分等级：填报 {rg}，复算 {grade}（总分 {qa(total)!s}）"))  # type: ignore
 
-    return ScoreResult(form.project_name, rb.name, reported, recomputed, diffs, details, fs, cap, notes, ind_sum)
+    return ScoreResult(form.project_name, rb.name, reported, recomputed, diffs, details, fs, cap, notes, ind_sum,
+                       (rows, lost, above, signed, exceeded) if facts else None)
 
 
 def _rounded_apart(rep: Decimal | None, rec: Decimal | None, exp: Decimal,

@@ -54,7 +54,13 @@ _SOURCE = attrgetter("source")
 
 def fmt(d: Decimal | None) -> str:
     """A printed value as printed (no exponent); ``None`` as "（空）"."""
-    return "（空）" if d is None else fixed(d)
+    if d is None:
+        return "（空）"
+    if type(d) is Decimal:  # fixed(d), without its call (messages make about ten a form)
+        s = str(d)
+        if "E" not in s and s[-1].isdigit():
+            return s
+    return format(d, "f")
 
 
 def short(d: Decimal) -> str:

@@ -194,3 +194,51 @@ def test_row_slots_are_the_indicator_fields_in_order():
     del fields["actual_parsed"]
     missing = Indicator.model_construct(**fields)
     assert rows_of([full, missing])[1] is missing
+
+
+def _score_funds_by_the_formulas(executed, budget, rb, weight=None):
+    """score_funds as written with scaleb and a division (the reference for its multiplications)."""
+    from jixiao.scoring.engine import _ODD, _ZERO
+    w = rb.funds_weight if weight is None else weight
+    if executed is None or budget is None:
+        return None
+    try:
+        if not (executed.is_finite() and budget.is_finite() and w.is_finite()) or budget <= _ZERO:
+            return None
+        ratio = executed / budget
+        r = rb.rate_rounding
+        rate = ratio.scaleb(2).quantize(r.exp, r.rounding)
+        base = ratio if rb.score_from == "ratio" else rate / D(100)
+        r = rb.score_rounding
+        score = (w * base).quantize(r.exp, r.rounding)
+        if rb.funds_cap_at_weight and score > w:
+            score = w
+        if score < _ZERO:
+            score = _ZERO
+        return ratio, rate, score
+    except _ODD:
+        return "odd"
+
+
+_FUNDS_RULEBOOKS = RULEBOOKS[:2] + [
+    NATIONAL.override({"funds": {"source": "t", "rate": {"source": "t", "mode": m, "places": p},
+                                 "score": {"source": "t", "mode": m2, "places": p2, "from": f}}}, origin="<test>")
+    for m, p, m2, p2, f in [("half_even", 0, "down", 3, "rate"), ("down", 4, "half_up", 0, "ratio"),
+                            ("half_up", 1, "half_even", 2, "rate")]]
+
+
+@pytest.mark.parametrize("rb", _FUNDS_RULEBOOKS, ids=range(len(_FUNDS_RULEBOOKS)))
+def test_score_funds_is_the_formulas(rb):
+    from jixiao.scoring import score_funds
+    rnd = random.Random(7)
+    values = [D("100.00"), D("94.60"), D("0"), D("0.00"), D("-5"), D("3"), D("7"), D("1E+20"), D("1E-20"),
+              D("12345678901234567890123456.78"), D("1E+999990"), D("1E-999990"), D("9.999999999999999999999999999"),
+              D("NaN"), D("sNaN"), D("Infinity"), D("0.000001"), D("2.5"), D("10"), D("20.00"), None]
+    for _ in range(4000):
+        e, b, w = rnd.choice(values), rnd.choice(values), rnd.choice(values + [None] * 5)
+        got = score_funds(e, b, rb, w)
+        want = _score_funds_by_the_formulas(e, b, rb, w)
+        if want is None or want == "odd":
+            assert got.score is None and got.rate is None and got.ratio is None
+        else:
+            assert (repr(got.ratio), repr(got.rate), repr(got.score)) == tuple(map(repr, want))

@@ -33,6 +33,7 @@ __all__ = [
 
 _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
+_CENT = Decimal("0.01")
 _INF = float("inf")
 # Arithmetic on odd inputs (NaN, huge exponents, wrong types from model_construct)
 # must not escape: the part becomes "not computable" instead.
@@ -231,10 +232,13 @@ def score_funds(executed: Decimal | None, budget: Decimal | None, rb: Rulebook,
             return FundsScore(executed, budget, w, None, None, None,
                               f"{_budget_label(rb)}为 {_fmt(budget)}，无法计算执行率")
         ratio = executed / budget
-        # Rounding.apply, without the method call
+        # Rounding.apply, without the method call. ratio × 100 and rate × 0.01
+        # are the values of ratio.scaleb(2) and rate / 100 (exact: only
+        # trailing zeros differ), which the quantize below fixes; a
+        # multiplication costs about half of either.
         r = rb.rate_rounding
-        rate = ratio.scaleb(2).quantize(r.exp, r.rounding)
-        base = ratio if rb.score_from == "ratio" else rate / _HUNDRED
+        rate = (ratio * _HUNDRED).quantize(r.exp, r.rounding)
+        base = ratio if rb.score_from == "ratio" else rate * _CENT
         r = rb.score_rounding
         score = (w * base).quantize(r.exp, r.rounding)
         if rb.funds_cap_at_weight and score > w:
@@ -724,7 +728,7 @@ def score_form(form: Form, rb: Rulebook, indicators: Sequence[Any] | None = None
             head.append(Difference(
                 "funds.rate", f_rate, fs.rate, "funds.rate",
                 f"执行率：填报 {pair[0]!s}，复算 {pair[1]!s}（{_fmt(fs.executed)}/{_fmt(fs.budget)}"  # type: ignore
-                f"={_short(fs.ratio.scaleb(2).quantize(_RATE_PLACES))}%，{rb.rate_rounding.describe_zh()}）"))
+                f"={_short((fs.ratio * _HUNDRED).quantize(_RATE_PLACES))}%，{rb.rate_rounding.describe_zh()}）"))
         pair = _rounded_apart(f_score, fs.score, qexp, qr)
         if pair is not None:
             src = "未取舍的执行率" if rb.score_from == "ratio" else "取舍后的执行率"

@@ -141,6 +141,19 @@ def weight_sum(ctx: FormContext) -> Decimal | None:
     return v
 
 
+def _weights_are_parts(ctx: FormContext) -> bool:
+    """True when each weight equals its row's part of the engine's total, so
+    that the weights add up to ``ScoreResult.indicators_sum`` by value (the
+    same values added in the same order, without error): the engine scored
+    these very rows (``row_facts``), every printed score equals its
+    recomputed one (``indicators_sum``: finite Decimals) and its weight (no
+    row in RowFacts' ``lost`` or ``above``, which lists every pair of
+    values that are not equal finite Decimals)."""
+    sr = ctx.score
+    f = sr.row_facts
+    return sr.indicators_sum is not None and f is not None and f[0] is ctx.indicators and not f[1] and not f[2]
+
+
 def score_sum(ctx: FormContext) -> Decimal | None:
     """The sum of the indicator scores as printed; None when one is missing."""
     m = ctx.memoized
@@ -511,10 +524,12 @@ def weights_sum(ctx: FormContext, s) -> Hit | None:
     """
     if not ctx.complete or not ctx.indicators:
         return
+    want = ctx.rb.indicators_total
+    if _weights_are_parts(ctx) and ctx.score.indicators_sum == want:
+        return  # the weights add up to it (the common case; without adding them again)
     total = weight_sum(ctx)
     if total is None:
         return
-    want = ctx.rb.indicators_total
     if total == want:
         return
     fw = ctx.funds_weight
@@ -579,7 +594,8 @@ def total_not_sum(ctx: FormContext, s) -> Hit | None:
     t, fscore = printed.total, printed.budget_score
     if t is None or not ctx.complete or fscore is None:
         return
-    weight_sum(ctx)  # unused here, but it fails for an odd value as the pair of sums did
+    if not _weights_are_parts(ctx):  # else they add up without error
+        weight_sum(ctx)  # unused here, but it fails for an odd value as the pair of sums did
     # The engine's parts, when each is the printed score by value: their sum
     # is the printed scores' sum by value, without adding the scores again.
     by_value = ctx.score.indicators_sum

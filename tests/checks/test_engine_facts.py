@@ -100,3 +100,61 @@ def test_weights_that_do_not_add_up_although_the_parts_do():
     assert sr.indicators_sum == D("90.00") and sr.row_facts[1] == [0]
     hits = _run(REGISTRY["JX104"].func, FormContext(f, sr, rb, None, 0, rs), None)
     assert [h[0] for h in hits] == ["indicators"] and "指标分值合计 95" in hits[0][1]
+
+
+def _fund_rows(rnd: random.Random):
+    from types import SimpleNamespace
+
+    from jixiao.model import FundRow
+    values = [D("100.00"), D("95.00"), D("0.00"), D(0), D("5"), None, D("NaN"), D("sNaN"), 1.5, "x"]
+    rows = []
+    for source in ("当年财政拨款", "上年结转资金", "其他资金")[:rnd.randint(1, 3)]:
+        d = {"source": source, "label": source, "initial_budget": rnd.choice(values[:6] * 5 + values),
+             "adjusted_budget": rnd.choice(values[:6] * 5 + values), "executed": rnd.choice(values[:6] * 5 + values),
+             "rate": None}
+        how = rnd.random()
+        if how < 0.85:
+            rows.append(FundRow.model_construct(**d))
+        elif how < 0.9:
+            del d[rnd.choice(["source", "executed"])]
+            rows.append(FundRow.model_construct(**d))
+        elif how < 0.95:
+            del d[rnd.choice(list(d))]
+            rows.append(SimpleNamespace(**d))
+        else:
+            rows.append(rnd.choice([None, (1, 2), "row"]))
+    return rows
+
+
+def test_fund_rows_read_from_their_dicts_as_from_their_attributes():
+    """JX108 reads a list of sub-rows from their __dict__; a tuple of the same
+    rows is read through their attributes (as before): the same hits, or the
+    same error after the same hits."""
+    from jixiao.model import Funds
+
+    rb = load_rulebook("national")
+    func = REGISTRY["JX108"].func
+    rnd = random.Random(13)
+    base = baseline()
+    found = 0
+    for _ in range(1500):
+        rows = _fund_rows(rnd)
+        got = []
+        for seq in (rows, tuple(rows)):
+            funds = Funds.model_construct(**{**base.funds.__dict__, "rows": seq,
+                                             "initial_budget": rnd.choice([D("100.00"), None]) if seq is rows
+                                             else got_ib, "executed": D("95.00")})
+            got_ib = funds.initial_budget
+            form = Form.model_construct(**{**base.__dict__, "funds": funds})
+            ctx = FormContext(form, score_form(base, rb), rb)
+            hits = []
+            try:
+                res = func(ctx, None)
+                for h in (res or ()):
+                    hits.append((h.field, h.message, repr(h.evidence)))
+            except Exception as exc:  # noqa: BLE001 - the same error, after the same hits
+                hits.append(f"{type(exc).__name__}: {exc}")
+            got.append(hits)
+        assert got[0] == got[1]
+        found += bool(got[0])
+    assert found > 300

@@ -242,3 +242,21 @@ def test_score_funds_is_the_formulas(rb):
             assert got.score is None and got.rate is None and got.ratio is None
         else:
             assert (repr(got.ratio), repr(got.rate), repr(got.score)) == tuple(map(repr, want))
+
+
+@pytest.mark.parametrize("rb", _FUNDS_RULEBOOKS, ids=range(len(_FUNDS_RULEBOOKS)))
+def test_score_at_rate_is_score_funds_on_a_budget_of_100(rb):
+    from jixiao.scoring import score_funds
+    from jixiao.scoring.engine import score_at_rate
+    rnd = random.Random(8)
+    rates = [D("94.60"), D("100.00"), D("100"), D("0"), D("-3"), D("64.845"), D("99.999"), D("123.4567"),
+             D("1E+30"), D("12345678901234567890123456789012.5"), D("1E-999990"), D("1E+999990"), D("NaN"),
+             D("sNaN"), D("Infinity"), 94.6, "94.6", None]
+    weights = [None, D(10), D("10.00"), D(20), D("0"), D("-1"), D("1E+30"), D("NaN"), D("Infinity"), 10.0]
+    computed = 0
+    for _ in range(3000):
+        r, w = rnd.choice(rates), rnd.choice(weights)
+        want = score_funds(r, D(100), rb, w).score
+        assert repr(score_at_rate(r, rb, w)) == repr(want), (r, w)
+        computed += want is not None
+    assert computed > 500

@@ -30,7 +30,7 @@ from operator import attrgetter
 from typing import Any
 
 from ..scoring import Difference, score_funds
-from ..scoring.engine import fixed  # also imported from here by the other families
+from ..scoring.engine import fixed, score_at_rate  # fixed: also imported from here by the other families
 from .base import Hit, check
 from .context import FormContext
 
@@ -190,7 +190,7 @@ def _score_at_printed_rate(ctx: FormContext) -> Decimal | None:
     rate = ctx.score.reported.rate
     if rate is None:
         return None
-    return score_funds(rate, _HUNDRED, ctx.rb, ctx.funds_weight).score
+    return score_at_rate(rate, ctx.rb, ctx.funds_weight)  # score_funds(rate, 100, …).score
 
 
 def _score_follows_wrong_rate(ctx: FormContext) -> bool:

@@ -250,6 +250,33 @@ def score_funds(executed: Decimal | None, budget: Decimal | None, rb: Rulebook,
         return FundsScore(executed, budget, w, None, None, None, "资金数无法计算")
 
 
+def score_at_rate(rate: Decimal | None, rb: Rulebook, weight: Decimal | None = None) -> Decimal | None:
+    """The budget score at an execution rate in percent: ``score_funds(rate,
+    100, rb, weight).score``, the same steps without the FundsScore (the
+    review asks it of every form whose printed rate is wrong). 100 is a
+    finite budget above 0, so only its tests go; rate × 0.01 is the value of
+    rate / 100."""
+    w = rb.funds_weight if weight is None else weight
+    if rate is None:
+        return None
+    try:
+        if not (rate.is_finite() and w.is_finite()):
+            return None
+        ratio = rate * _CENT
+        r = rb.rate_rounding
+        rounded = (ratio * _HUNDRED).quantize(r.exp, r.rounding)
+        base = ratio if rb.score_from == "ratio" else rounded * _CENT
+        r = rb.score_rounding
+        score = (w * base).quantize(r.exp, r.rounding)
+        if rb.funds_cap_at_weight and score > w:
+            score = w
+        if score < _ZERO:
+            score = _ZERO
+        return score
+    except _ODD:
+        return None
+
+
 def execution_rate(executed: Decimal | None, budget: Decimal | None, rb: Rulebook) -> Decimal | None:
     """执行率 in percent, rounded per the rulebook; None when not computable."""
     return score_funds(executed, budget, rb).rate

@@ -334,7 +334,7 @@ def funds_weight_differs(ctx: FormContext, s) -> Hit | None:
 @check("JX111", "executed-over-budget", title="执行数超过预算数", severity="error", category="arithmetic",
        basis="《预算法》：无预算不得支出；执行数不得超过全年（调整后）预算数",
        hint="核对全年执行数与全年预算数：执行数应不超过预算数；若确有追加，应先调整预算。")
-def executed_over_budget(ctx: FormContext, s) -> Iterator[Hit]:
+def executed_over_budget(ctx: FormContext, s) -> Iterator[Hit] | None:
     """全年执行数 above 全年预算数 on the 年度资金总额 row, or, when the total row
     is fine, on a sub-row (当年财政拨款 / 上年结转资金 / 其他资金).
 
@@ -349,6 +349,25 @@ def executed_over_budget(ctx: FormContext, s) -> Iterator[Hit]:
     Limits: the base is the rulebook's ``funds.budget_base`` for the total row
     and 全年预算数 for sub-rows; a zero or missing budget is JX405's.
     """
+    # The tests of the generator below, without making it (the common form
+    # has no finding); the first row that has one (or a total that has one)
+    # hands over to it, which tests from the start again (the tests are pure).
+    fs = ctx.score.funds
+    ex, budget = fs.executed, fs.budget
+    if ex is not None and budget is not None and budget > 0 and ex > budget:
+        return _executed_over_budget_rest(ctx, s)
+    rows = ctx.funds_rows
+    if type(rows) is not list:  # read once (an iterator would be used up)
+        return _executed_over_budget_rest(ctx, s)
+    for r in rows:
+        rex, rbudget = r.executed, r.adjusted_budget
+        if rex is not None and rbudget is not None and rex > rbudget:
+            return _executed_over_budget_rest(ctx, s)
+    return None
+
+
+def _executed_over_budget_rest(ctx, s):
+    """The hits of :func:`executed_over_budget` (a generator: built only for the forms that have one)."""
     fs = ctx.score.funds
     ex, budget = fs.executed, fs.budget
     if ex is not None and budget is not None and budget > 0 and ex > budget:
@@ -487,7 +506,7 @@ def _indicator_score_formula_rest(ctx, s, rd, details):
 @check("JX109", "score-above-weight", title="得分超过分值", severity="error", category="arithmetic",
        basis="财预〔2020〕10号《项目支出绩效自评表》填表说明：各项得分不得突破分值",
        hint="得分最高为该项分值；超额完成不加分。")
-def score_above_weight(ctx: FormContext, s) -> Iterator[Hit]:
+def score_above_weight(ctx: FormContext, s) -> Iterator[Hit] | None:
     """An indicator score above its 分值, or the budget score above the funds weight.
 
     Why: no score may exceed its weight, whatever the over-achievement; a
@@ -502,6 +521,17 @@ def score_above_weight(ctx: FormContext, s) -> Iterator[Hit]:
     Settings: none.
     Limits: the budget block is compared with its printed weight, else the rulebook's.
     """
+    fw = ctx.funds_weight
+    if fw is None:
+        fw = ctx.rb.funds_weight
+    if not _is_above(ctx.score.reported.budget_score, fw) and not ctx.rows.above:
+        return None  # the common form: no generator made and run
+    return _score_above_weight_rest(ctx, s)
+
+
+def _score_above_weight_rest(ctx, s):
+    """The hits of :func:`score_above_weight` (a generator: built only for the
+    forms that have one; it reads the values again, in its order)."""
     fw = ctx.funds_weight
     if fw is None:
         fw = ctx.rb.funds_weight

@@ -38,7 +38,7 @@ def rows_of(indicators: list[Indicator]) -> Sequence[Any]:
     missing field as they always did).
 
     The values are taken in the order of the ``__dict__``, without a look-up
-    per field (a third of the cost): a model's ``__dict__`` lists its fields
+    per field (a quarter less): a model's ``__dict__`` lists its fields
     in their declared order, which ``Row.__slots__`` repeats (a test holds
     them equal), whether validated or made by ``model_construct``; one
     lacking a field has fewer values (ValueError). Only a field deleted and
@@ -70,6 +70,10 @@ class RowFacts:
     values) is unchanged. A score or weight that is not a finite Decimal
     (only possible in forms built without validation) is listed wherever a
     comparison is made, so the check meets it as before.
+
+    score_form finds the same lists in its own pass over the rows
+    (``ScoreResult.row_facts``); they are taken from there when the context's
+    rows are the ones it scored (the runner's), else found here.
     """
 
     __slots__ = ("lost", "above", "signed_actual", "exceeded")

@@ -105,6 +105,17 @@ def test_blank_phrases_kernel_is_the_reference(text, stop, data):
         assert got == blank_py(text, ps) and type(got) is str
 
 
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(texts, phrases, st.data())
+def test_has_phrase_is_a_substring_test(text, ps, data):
+    """has_phrase (the kernel's blank_phrases when built) is any(p in text):
+    phrases at random and from the text itself, in any order."""
+    subs = [text[i:j] for i in range(len(text)) for j in range(i + 1, i + 5)]
+    own = data.draw(st.lists(st.sampled_from(subs), max_size=5, unique=True)) if subs else []
+    for phrases in (tuple(ps), tuple(dict.fromkeys(own + ps)), tuple(own)):
+        assert chinese.has_phrase(text, phrases) is any(p in text for p in phrases)
+
+
 @needs_kernel
 @settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow])
 @given(texts, texts, phrases)

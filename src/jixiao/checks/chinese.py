@@ -127,11 +127,12 @@ def normalized_goal(ctx: FormContext) -> tuple[str, str]:
     """The form's 预期目标 and 实际完成情况, normalized once per form (in
     ``ctx.memo``, shared by the narrative and batch checks)."""
     texts = ctx.memoized.get("text.goal")
-    return texts if texts is not None else ctx.memo("text.goal", _normalized_goal, ctx.form.goal)
+    return texts if texts is not None else ctx.memo("text.goal", _normalized_goal, ctx)
 
 
-def _normalized_goal(g: Any) -> tuple[str, str]:
-    return normalize(g.expected), normalize(g.actual)
+def _normalized_goal(ctx: FormContext) -> tuple[str, str]:
+    # The context's slots (the goal model's values), not two model reads.
+    return normalize(ctx.goal_expected), normalize(ctx.goal_actual)
 
 
 # Runs of "content" characters: CJK, Latin letters, digits (with . and %).
@@ -479,6 +480,16 @@ class UnitTable:
         if _k_blank_phrases is not None and type(text) is str:
             return _k_blank_phrases(text, self._exclude_order)
         return self._exclude.sub(_blanked, text)
+
+
+def has_phrase(text: str, phrases: tuple[str, ...]) -> bool:
+    """Whether one of ``phrases`` (each a non-empty str) occurs in ``text``:
+    ``any(p in text for p in phrases)``, one scan of the text in C when the
+    kernel is built (its ``blank_phrases`` hands back the text itself, an
+    exact str, when it finds no phrase)."""
+    if _k_blank_phrases is not None and type(text) is str:
+        return _k_blank_phrases(text, phrases) is not text
+    return any(p in text for p in phrases)
 
 
 def _blanked(m: re.Match[str]) -> str:

@@ -355,8 +355,7 @@ def actual_rewrites_goal(ctx: FormContext, s):
     Limits: a faithful report of a goal met exactly as planned may reuse its
     words; the message names the share so the reviewer can judge.
     """
-    goal = ctx.form.goal
-    if _blank(goal.expected) or _blank(goal.actual):
+    if _blank(ctx.goal_expected) or _blank(ctx.goal_actual):
         return
     p = _prep801(s)
     exp, act = normalized_goal(ctx)

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from .base import Hit, check
+from .chinese import has_phrase
 from .context import FormContext
 from .design import NameCache, PerRun, Words, enabled, fmt, norm, percent_units, squeeze, target_of
 
@@ -94,7 +95,11 @@ def _find_survey_word(ctx: FormContext, s: Any) -> str | None:
         parts.append(inds[i].actual)
     # Survey words are Chinese: removing spaces ("问 卷") is the only
     # normalizing they need; "|" keeps the parts from running together.
-    return _survey_words(s).find_plain(squeeze("|".join(parts)))
+    text = squeeze("|".join(parts))
+    words = _survey_words(s)
+    # Most forms describe no survey: one scan for any word (in C) says so;
+    # the word reported, when there is one, is still the first in table order.
+    return words.find_plain(text) if has_phrase(text, words.words) else None
 
 
 def _jx703(ctx: FormContext) -> Any:

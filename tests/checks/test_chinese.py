@@ -227,3 +227,82 @@ def test_normalize_fast_path_is_exact():
         s = "".join(text.split())
         assert normalize(text) == s.translate(_HALF).lower()  # the slow path, spelled out
 
+
+
+# -- the quantity regex against the number grammar and unit_at -------------------
+
+def _extract_reference(text, table, min_chinese=2, keep_excluded=False):
+    """extract_quantities as written before its one-regex scan: _NUM_RE at each
+    run start, then UnitTable.unit_at after the number."""
+    from jixiao.checks import chinese as c
+
+    scan = table.strip_excluded(text)
+    out = []
+    for start in c._run_starts(scan):
+        m = c._NUM_RE.match(scan, start)
+        if m is None:
+            continue
+        end = m.end()
+        ar, mul, pct, cn = m.groups()
+        unit = table.units.get("%") if pct is not None else table.unit_at(scan, end)
+        if unit is None or (unit.kind in c.EXCLUDED_KINDS and not keep_excluded):
+            continue
+        if start:
+            before = scan[start - 1]
+            if before in c._BAD_BEFORE:
+                continue
+            if before in c._RANGE_BEFORE and start >= 2 and (scan[start - 2].isdigit()
+                                                             or scan[start - 2] in c._CN_NUM_CHARS):
+                continue
+        if ar is not None:
+            value = D(ar.replace(",", ""))
+            if mul:
+                value *= c._MULT[mul]
+        elif pct is not None:
+            if pct[0].isdigit():
+                value = D(pct)
+            else:
+                v = chinese_to_int(pct) if pct != "百" else 100
+                if v is None:
+                    continue
+                value = D(v)
+        else:
+            v = chinese_to_int(cn)
+            if v is None or v < min_chinese:
+                continue
+            value = D(v)
+        if pct is None:
+            end += len(unit.text)
+        out.append((start, end, value, unit.text))
+    return out
+
+
+_UNIT_TABLES = [
+    T,
+    UnitTable([{"kind": "count", "group": "*", "units": ["个", "个月", "m", "m2", "万人", "千米", "百分点", "分之", "+", "]",
+                                                        "^", "\\", "-"]},
+               {"kind": "date", "group": "*", "units": ["年", "年度", "个季度"]}]),
+    UnitTable([{"kind": "count", "group": "x", "units": ["", "人", "人次"]}], ["四个意识"]),  # an empty unit
+    UnitTable([]),
+]
+
+
+def test_quantity_regex_is_number_then_unit_at():
+    """The one-regex scan finds what _NUM_RE and unit_at found (random texts
+    over numerals, digits, separators and unit characters; odd tables)."""
+    hypothesis = pytest.importorskip("hypothesis")
+    st = hypothesis.strategies
+    chars = list("0123456789٣３.,，、-~至第数几零〇一二两三四五六七八九十百千万亿分之个月年度季人次m2+]^\\%点位片区的 　")
+    pieces = ["12", "3万", "千米", "万人", "十二", "1,000", "2.5", "百分之", "个季度", "四个意识", "个月", "人次"]
+    text = st.lists(st.sampled_from(chars + pieces), max_size=20).map("".join)
+
+    @hypothesis.settings(max_examples=1500, deadline=None)
+    @hypothesis.given(text, st.sampled_from(range(len(_UNIT_TABLES))),
+                      st.integers(0, 3), st.booleans())
+    def run(text, k, min_chinese, keep):
+        table = _UNIT_TABLES[k]
+        got = [(q.start, q.end, q.value, q.unit)
+               for q in extract_quantities(text, table, min_chinese=min_chinese, normalized=True, keep_excluded=keep)]
+        assert got == _extract_reference(text, table, min_chinese, keep)
+
+    run()

@@ -440,6 +440,7 @@ class UnitTable:
         self._by_first = {k: tuple(v) for k, v in by_first.items()}
         self._empty = self.units.get("")  # an empty unit matches anywhere, as the shortest
         self._classified: dict[str, tuple[Unit | None, Decimal]] = {}
+        self._quantity = _quantity_pattern(by_first, self._empty is not None)
 
     def unit_at(self, text: str, pos: int) -> Unit | None:
         """The longest table unit starting at ``text[pos]``, or None."""
@@ -513,11 +514,32 @@ def _run_starts(scan: str) -> list[int]:
     return [m.start() for m in _RUN_RE.finditer(scan)]
 
 
-_NUM_RE = re.compile(
-    r"(?P<ar>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?P<mul>[万亿千])?"
-    r"|百分之(?P<pct>[零〇一二两三四五六七八九十百]+|\d+(?:\.\d+)?)"
-    r"|(?P<cn>[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*)"
-)
+# A number: in digits (with a multiplier), 百分之 and a number, or in Chinese numerals.
+_AR = r"(?P<ar>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?P<mul>[万亿千])?"
+_PCT = r"百分之(?P<pct>[零〇一二两三四五六七八九十百]+|\d+(?:\.\d+)?)"
+_CN = r"(?P<cn>[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*)"
+_NUM_RE = re.compile(f"{_AR}|{_PCT}|{_CN}")
+
+
+def _quantity_pattern(by_first: Mapping[str, tuple[Unit, ...]], empty: bool) -> re.Pattern[str]:
+    """_NUM_RE and, after a number in digits or Chinese numerals, the table's
+    longest unit there (``unit_at``), as one regex: a number followed by no
+    unit fails in the regex engine, not in Python. The number is an atomic
+    group: it matches as _NUM_RE alone does (no backtracking to fit a unit);
+    the units are grouped by first character, longest first (an empty unit,
+    when the table has one, last). 百分之 takes no unit (its unit is %)."""
+    branches, single = [], []
+    for first, units in by_first.items():  # each tuple longest first
+        if len(units) == 1 and len(units[0].text) == 1:
+            single.append(re.escape(first))  # the units of one character: one class
+        else:
+            branches.append(re.escape(first) + "(?:" + "|".join(re.escape(u.text[1:]) for u in units) + ")")
+    if single:
+        branches.append(f"[{''.join(single)}]")
+    if empty:
+        branches.append("")
+    units = "|".join(branches) if branches else "(?!)"  # no unit at all: never
+    return re.compile(f"(?>{_AR}|{_CN})(?P<unit>{units})|{_PCT}")
 
 
 # Characters after the unit that name what is counted, up to a particle.
@@ -567,13 +589,15 @@ def extract_quantities(text: str, table: UnitTable, *, min_chinese: int = 2, nor
     s = text if normalized else normalize(text)
     scan = table.strip_excluded(s)
     out: list[Quantity] = []
+    match = table._quantity.match  # _NUM_RE and the unit after it (UnitTable.unit_at) in one match
+    units = table.units
     for start in _run_starts(scan):
-        m = _NUM_RE.match(scan, start)
-        if m is None:
+        m = match(scan, start)
+        if m is None:  # no number there, or no unit after it
             continue
-        end = m.end()
-        ar, mul, pct, cn = m.groups()
-        unit = table.units.get("%") if pct is not None else table.unit_at(scan, end)
+        end = m.end()  # after the unit (after the number for 百分之)
+        ar, mul, cn, u, pct = m.groups()
+        unit = units.get("%") if pct is not None else units[u]
         if unit is None:
             continue
         if unit.kind in EXCLUDED_KINDS and not keep_excluded:
@@ -603,8 +627,6 @@ def extract_quantities(text: str, table: UnitTable, *, min_chinese: int = 2, nor
             if v is None or v < min_chinese:
                 continue
             value, chinese = Decimal(v), True
-        if pct is None:
-            end += len(unit.text)
         noun = ""
         nm = _NOUN_RE.match(scan, end)
         if nm is not None:

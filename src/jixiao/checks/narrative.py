@@ -115,8 +115,9 @@ def _goal_quantities(ctx: FormContext) -> list[Quantity]:
     return qs if qs is not None else ctx.memo("narrative.goal_quantities", _find_goal_quantities, ctx)
 
 
-def _find_goal_quantities(ctx: FormContext) -> list[Quantity]:
-    p = _prep802(_settings(ctx, "JX802"))
+def _find_goal_quantities(ctx: FormContext, p: _Goal802 | None = None) -> list[Quantity]:
+    if p is None:
+        p = _prep802(_settings(ctx, "JX802"))
     exp, _ = normalized_goal(ctx)
     return extract_quantities(exp, p.table, min_chinese=p.min_chinese, normalized=True)
 
@@ -226,7 +227,10 @@ def _analyse(ctx: FormContext) -> list[GoalNumber]:
     kinds = p.kinds
     seen: dict[tuple[str, str, Decimal], GoalNumber] = {}
     goal: list[GoalNumber] = []
-    for q in _goal_quantities(ctx):
+    qs = ctx.memoized.get("narrative.goal_quantities")  # (_goal_quantities, with the settings at hand)
+    if qs is None:
+        qs = ctx.memo("narrative.goal_quantities", _find_goal_quantities, ctx, p)
+    for q in qs:
         if q.kind not in kinds:
             continue
         key = (q.kind, q.group, q.base)
@@ -253,7 +257,7 @@ def _analyse(ctx: FormContext) -> list[GoalNumber]:
         _sum_runs(counts, iqs, used)
     open_ = [gn for gn in goal if gn.status == "unmeasured"]
     if open_:  # a number written in an indicator's name ("完成3个片区建设") also measures it
-        names = "｜".join(normalize(ind.name) for ind in ctx.indicators)
+        names = "｜".join([normalize(ind.name) for ind in ctx.indicators])
         named = {(q.kind, q.base) for q in extract_quantities(names, table, normalized=True)}
         for gn in open_:
             if (gn.q.kind, gn.q.base) in named:

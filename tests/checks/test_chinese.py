@@ -306,3 +306,28 @@ def test_quantity_regex_is_number_then_unit_at():
         assert got == _extract_reference(text, table, min_chinese, keep)
 
     run()
+
+
+def test_clause_around_left_end_is_the_last_clause_end():
+    """clause_around's left end by one match is the end of the last clause end
+    before the span (as the maximum over all of them from the text's start)."""
+    hypothesis = pytest.importorskip("hypothesis")
+    st = hypothesis.strategies
+    from jixiao.checks.chinese import _CLAUSE_END
+
+    def reference(text, start, end, limit=40):
+        left = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
+        m = _CLAUSE_END.search(text, end)
+        right = m.start() if m is not None else len(text)
+        if right - left > limit:
+            left = max(left, start - limit // 2)
+            right = min(right, left + limit)
+        return text[left:right]
+
+    @hypothesis.settings(max_examples=1000, deadline=None)
+    @hypothesis.given(st.text("ab七个，。；;！!？?、\n\r .", max_size=60), st.integers(-3, 65), st.integers(-3, 65),
+                      st.integers(0, 45))
+    def run(text, start, end, limit):
+        assert clause_around(text, start, end, limit) == reference(text, start, end, limit)
+
+    run()

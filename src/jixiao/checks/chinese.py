@@ -651,11 +651,16 @@ def compatible(a_group: str, b_group: str) -> bool:
 
 
 _CLAUSE_END = re.compile(r"[，。；;！!？?、\n]")
+# Up to the last clause end: match(text, 0, start) ends after the last one
+# before ``start`` (the greedy .* backs off from ``start`` to it), one match
+# instead of a match object for every clause end from the text's start.
+_TO_LAST_CLAUSE_END = re.compile(r"(?s:.*)[，。；;！!？?、\n]")
 
 
 def clause_around(text: str, start: int, end: int, limit: int = 40) -> str:
     """The clause of ``text`` (normalized) holding the span, for messages."""
-    left = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
+    m = _TO_LAST_CLAUSE_END.match(text, 0, start)
+    left = m.end() if m is not None else 0
     m = _CLAUSE_END.search(text, end)
     right = m.start() if m is not None else len(text)
     if right - left > limit:

@@ -28,11 +28,13 @@ _WORD = "满意"
 
 
 class SatFacts:
-    """Per-form: which rows are satisfaction rows (``ctx.memo``)."""
+    """Per-form: which rows are satisfaction rows (``ctx.memo``), and their
+    actual values as rates, read once for JX703 and JX704 (``rates``)."""
 
-    __slots__ = ("rows", "block")
+    __slots__ = ("rows", "block", "rates")
 
     def __init__(self, ctx: FormContext):
+        self.rates: dict[int, tuple[Decimal, str] | None] = {}  # row -> _actual_rate, for the rows read so far
         self.rows: list[int] = []  # every satisfaction row
         self.block: list[int] = []  # rows of the satisfaction block
         for i, ind in enumerate(ctx.indicators):
@@ -184,12 +186,23 @@ def only_supervisor_satisfaction(ctx: FormContext, s):
                 "weight": weight})
 
 
-def _actual_rate(ctx: FormContext, i: int) -> tuple[Decimal, str] | None:
-    a = ctx.indicators[i].actual_parsed
-    if a.kind != "number":
-        return None
-    n = a.number  # each field of the model read once
-    return None if n is None else (n, norm(a.unit))
+def _actual_rate(ctx: FormContext, sf: SatFacts, i: int) -> tuple[Decimal, str] | None:
+    """Row ``i``'s actual as (number, normalized unit), None when it is not a
+    number; read on the first request (a row that cannot be read fails in
+    the check that first asks, and again in the next)."""
+    r = sf.rates.get(i, _UNREAD)
+    if r is _UNREAD:
+        a = ctx.indicators[i].actual_parsed
+        if a.kind != "number":
+            r = None
+        else:
+            n = a.number  # each field of the model read once
+            r = None if n is None else (n, norm(a.unit))
+        sf.rates[i] = r
+    return r
+
+
+_UNREAD = object()
 
 
 _rate_units = PerRun(lambda s: (frozenset(norm(u) for u in s.units), s.perfect))
@@ -220,7 +233,7 @@ def perfect_satisfaction_no_survey(ctx: FormContext, s):
     units, perfect = _rate_units(s)
     rows = []
     for i in sf.rows:
-        a = _actual_rate(ctx, i)
+        a = _actual_rate(ctx, sf, i)
         if a is not None and a[0] == perfect and (a[1] in units or a[1] in percent_units(ctx.rb)):
             rows.append(i)
     if not rows or survey_word(ctx, s) is not None:
@@ -262,7 +275,7 @@ def satisfaction_at_threshold(ctx: FormContext, s):
         t = target_of(inds[i])
         if t.cmp != "≥" or t.number is None:
             continue
-        a = _actual_rate(ctx, i)
+        a = _actual_rate(ctx, sf, i)
         if a is None or a[0] != t.number:
             continue
         same_unit = a[1] == t.unit or not a[1] or not t.unit or (a[1] in pct and t.unit in pct)

@@ -11,7 +11,7 @@ JX801 needs from two such sets; quantities are found by a small grammar
 
 The optional C kernel ``_textops`` (built by setup.py when a compiler is
 there) does the review's text hot path: :func:`normalize`,
-:func:`bigram_overlap`, :func:`decimal_numbers`, and in
+:func:`bigram_overlap`, :func:`decimal_numbers`, :func:`has_phrase`, and in
 :func:`extract_quantities` the excluded phrases and the scan for numbers.
 The pure-Python code here is its reference (tests/checks/test_textops.py
 compares the two) and the fallback; ``JIXIAO_NO_KERNEL=1`` in the
@@ -440,7 +440,7 @@ class UnitTable:
         self._by_first = {k: tuple(v) for k, v in by_first.items()}
         self._empty = self.units.get("")  # an empty unit matches anywhere, as the shortest
         self._classified: dict[str, tuple[Unit | None, Decimal]] = {}
-        self._quantity = _quantity_pattern(by_first, self._empty is not None)
+        self._quantity = _quantity_pattern(self._by_first, self._empty is not None)
 
     def unit_at(self, text: str, pos: int) -> Unit | None:
         """The longest table unit starting at ``text[pos]``, or None."""

@@ -429,7 +429,7 @@ class Reviewer:
         for func, settings, info in self._form_calls:
             try:
                 result = func(ctx, settings)
-                if result is None:
+                if not result:  # None or (), what most checks return for most forms
                     continue
                 for hit in (result,) if isinstance(result, Hit) else result:
                     code, name, severity, category, hint, rank = info  # unpacked only for a finding

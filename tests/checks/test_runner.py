@@ -281,3 +281,53 @@ def test_finish_freezes_the_run_for_the_batch_checks_and_thaws_it():
     assert gc.get_freeze_count() > 0
     _GC.thaw()
     assert gc.get_freeze_count() == 0
+
+
+def test_checks_quiet_if_rows_agree_find_nothing_on_forms_whose_rows_agree():
+    """The runner skips a check marked ``quiet_if_rows_agree`` on a form whose
+    ScoreResult.indicators_sum is set: called there anyway, each finds nothing
+    (the sample's forms under every rulebook, and baseline forms with
+    odd rows that the engine still sums)."""
+    from jixiao.checks.base import iter_hits
+    from jixiao.checks.context import FormContext, rows_of
+    from jixiao.cli import sample_path
+    from jixiao.ingest import read_forms
+    from jixiao.scoring import score_form
+
+    load_families()
+    quiet = sorted(c for c, info in REGISTRY.items() if info.quiet_if_rows_agree)
+    assert quiet == ["JX103", "JX201", "JX202", "JX203", "JX204", "JX205"]
+    forms = list(read_forms(sample_path())) + [baseline()]
+    agreed = 0
+    for name in ("national", "shanghai", "hubei"):
+        rb = load_rulebook(name)
+        config = ReviewConfig.build(rb)
+        for form in forms:
+            rows = rows_of(form.indicators)
+            sr = score_form(form, rb, rows)
+            if sr.indicators_sum is None:
+                continue
+            agreed += 1
+            ctx = FormContext(form, sr, rb, config, 0, rows)
+            for code in quiet:
+                assert list(iter_hits(REGISTRY[code].func(ctx, config.settings[code]))) == [], (name, code)
+    assert agreed > 10
+
+
+def test_checks_quiet_if_rows_agree_still_run_when_rows_differ():
+    """A form with a row score off the formula (no indicators_sum): the
+    marked checks run and report as before."""
+    from decimal import Decimal
+
+    from jixiao.checks import Reviewer
+
+    from .factory import edit_indicator
+
+    rb = load_rulebook("national")
+    form = baseline()
+    i = next(k for k, ind in enumerate(form.indicators) if ind.score == ind.weight and ind.weight > 1)
+    form = edit_indicator(form, i, score=form.indicators[i].weight - Decimal(1))
+    r = Reviewer(rb, ReviewConfig.build(rb))
+    assert r._form_calls != r._agreed_calls
+    found = r.add(form)
+    assert ("JX203", f"indicators[{i}].score") in [(f.code, f.field) for f in found]  # points lost although met

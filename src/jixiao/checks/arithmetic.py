@@ -462,7 +462,8 @@ def _fund_rows_sum_rest(ctx, s, rows, rounding):
 @check("JX103", "indicator-score-formula", title="定量指标得分不符合计分公式", severity="error",
        category="arithmetic",
        basis="财预〔2020〕10号《项目支出绩效自评表》填表说明：正向 得分 = 实际值/指标值 × 分值，反向 得分 = 指标值/实际值 × 分值；规则库 indicators.*",
-       hint="按计分公式重算该指标得分（未完成目标时按完成比例计分）。")
+       hint="按计分公式重算该指标得分（未完成目标时按完成比例计分）。",
+       quiet_if_rows_agree=True)
 def indicator_score_formula(ctx: FormContext, s) -> Iterator[Hit] | None:
     """A quantitative row (positive, reverse, zero target, two-sided) whose
     printed score differs from the engine's formula, when the target was

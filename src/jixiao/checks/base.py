@@ -106,6 +106,11 @@ class CheckInfo:
     scope: Literal["form", "batch"]
     func: Callable[..., Any]
     doc: str
+    # The check reports only indicator rows whose printed score differs from
+    # the engine's or that the engine could not score: it finds nothing (and
+    # raises nothing) for a form whose ScoreResult.indicators_sum is set, so
+    # the runner does not call it there (a call costs ~600 instructions).
+    quiet_if_rows_agree: bool = False
 
     @property
     def settings_key(self) -> str:
@@ -116,7 +121,7 @@ REGISTRY: dict[str, CheckInfo] = {}
 
 
 def _register(code: str, name: str, *, title: str, severity: str, category: str, basis: str, hint: str,
-              scope: str, func: Callable[..., Any]) -> None:
+              scope: str, func: Callable[..., Any], quiet_if_rows_agree: bool = False) -> None:
     if not _CODE_RE.match(code):
         raise ValueError(f"bad check code {code!r}")
     if code in REGISTRY:
@@ -129,15 +134,21 @@ def _register(code: str, name: str, *, title: str, severity: str, category: str,
     if not doc:
         raise ValueError(f"{code}: a check needs a docstring (it is its catalogue entry)")
     REGISTRY[code] = CheckInfo(code, name, title, severity, category, basis, hint,
-                               func.__module__.rsplit(".", 1)[-1], scope, func, doc)  # type: ignore[arg-type]
+                               func.__module__.rsplit(".", 1)[-1], scope, func, doc,  # type: ignore[arg-type]
+                               quiet_if_rows_agree)
 
 
-def check(code: str, name: str, *, title: str, severity: Severity, category: str, basis: str, hint: str):
-    """Register a per-form check: ``fn(ctx, settings) -> Iterable[Hit]``."""
+def check(code: str, name: str, *, title: str, severity: Severity, category: str, basis: str, hint: str,
+          quiet_if_rows_agree: bool = False):
+    """Register a per-form check: ``fn(ctx, settings) -> Iterable[Hit]``.
+
+    ``quiet_if_rows_agree``: the check returns nothing, without raising, when
+    ``ctx.score.indicators_sum`` is set (every row scored, each printed score
+    equal to the engine's): the runner then skips it (see CheckInfo)."""
 
     def deco(fn: Callable[..., Iterable[Hit]]):
         _register(code, name, title=title, severity=severity, category=category, basis=basis, hint=hint,
-                  scope="form", func=fn)
+                  scope="form", func=fn, quiet_if_rows_agree=quiet_if_rows_agree)
         return fn
 
     return deco

@@ -387,6 +387,11 @@ class Reviewer:
         self._form_calls = [(info.func, settings,
                              (info.code, info.name, severity, info.category, info.hint, _SEVERITY_ORDER[severity]))
                             for info, settings, severity in self._form_checks]
+        # The calls for a form whose rows all agree with the engine
+        # (ScoreResult.indicators_sum set, most forms): without the checks that
+        # then find nothing (CheckInfo.quiet_if_rows_agree), in the same order.
+        self._agreed_calls = [call for call, (info, _s, _sev) in zip(self._form_calls, self._form_checks)
+                              if not info.quiet_if_rows_agree]
         self._batch = [(REGISTRY[c], REGISTRY[c].func(config.settings[c]), config.severity[c])
                        for c in sorted(enabled) if REGISTRY[c].scope == "batch"]
         self._n = 0
@@ -426,7 +431,8 @@ class Reviewer:
         where = None
         prev = None
         several = False  # a check reported several findings
-        for func, settings, info in self._form_calls:
+        calls = self._form_calls if sr.indicators_sum is None else self._agreed_calls
+        for func, settings, info in calls:
             try:
                 result = func(ctx, settings)
                 if not result:  # None or (), what most checks return for most forms

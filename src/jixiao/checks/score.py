@@ -20,7 +20,8 @@ from .context import FormContext
 
 @check("JX201", "full-points-target-missed", title="未完成目标却得满分", severity="error", category="score",
        basis="财预〔2020〕10号《项目支出绩效自评表》填表说明：未完成目标的按完成比例计分（domain.md §4.2）",
-       hint="按完成比例重算该指标得分，并在偏差原因分析中说明未完成的原因。")
+       hint="按完成比例重算该指标得分，并在偏差原因分析中说明未完成的原因。",
+       quiet_if_rows_agree=True)
 def full_points_target_missed(ctx: FormContext, s) -> Iterator[Hit] | None:
     """A quantitative row whose actual misses its target, printed with full points
     where the formula gives fewer.
@@ -63,7 +64,8 @@ def _full_points_target_missed_rest(ctx, s, rd, details):
 
 @check("JX203", "points-lost-target-met", title="已完成目标却被扣分", severity="error", category="score",
        basis="财预〔2020〕10号《项目支出绩效自评表》填表说明：完成目标的指标得满分",
-       hint="完成值已达到目标，应得满分；若另有扣分理由，应调整完成值如实反映。")
+       hint="完成值已达到目标，应得满分；若另有扣分理由，应调整完成值如实反映。",
+       quiet_if_rows_agree=True)
 def points_lost_target_met(ctx: FormContext, s) -> Iterator[Hit] | None:
     """A quantitative row whose actual meets its target, printed with fewer
     points than its weight.
@@ -109,7 +111,8 @@ def _points_lost_target_met_rest(ctx, s, rd, details):
 
 @check("JX202", "qualitative-out-of-band", title="定性指标得分不在档次区间内", severity="error", category="score",
        basis="财预〔2020〕10号《项目支出绩效自评表》填表说明：定性指标按 达成 100-80%（含80%）、部分达成 80-60%（含60%）、未达成 60-0% 计分（规则库 qualitative.bands）",
-       hint="按完成情况所属档次，在该档的分值区间内给分；或更正完成情况用语。")
+       hint="按完成情况所属档次，在该档的分值区间内给分；或更正完成情况用语。",
+       quiet_if_rows_agree=True)
 def qualitative_out_of_band(ctx: FormContext, s) -> Iterator[Hit] | None:
     """A qualitative row whose score lies outside the band of its result word
     (the engine's ``in_band`` is False).
@@ -154,7 +157,8 @@ def _qualitative_out_of_band_rest(ctx, s, rd, details):
 
 @check("JX204", "points-for-empty-actual", title="实际完成值为空却得分", severity="error", category="score",
        basis="财预〔2020〕10号《项目支出绩效自评表》：得分依据实际完成值确定；没有完成值不能得分",
-       hint="填写实际完成值；确实无法提供的，该指标不应得分。")
+       hint="填写实际完成值；确实无法提供的，该指标不应得分。",
+       quiet_if_rows_agree=True)
 def points_for_empty_actual(ctx: FormContext, s) -> Iterator[Hit] | None:
     """A row whose 实际完成值 is empty (or a placeholder: "/", "-", "无") that still has points.
 
@@ -188,7 +192,8 @@ def _points_for_empty_actual_rest(ctx, s, nc):
 
 @check("JX205", "unknown-result-word", title="定性完成情况用语无法判定档次", severity="info", category="score",
        basis="财预〔2020〕10号《项目支出绩效自评表》填表说明：定性指标按 达成 / 部分达成 / 未达成 三档计分（规则库 qualitative.words）",
-       hint="定性指标的实际完成值请使用“达成指标”“部分达成指标”“未达成指标”等标准用语，以便核对得分。")
+       hint="定性指标的实际完成值请使用“达成指标”“部分达成指标”“未达成指标”等标准用语，以便核对得分。",
+       quiet_if_rows_agree=True)
 def unknown_result_word(ctx: FormContext, s) -> Iterator[Hit] | None:
     """A qualitative row (word target) whose actual is a word the rulebook does
     not place in any band, with points given; the score cannot be checked.

@@ -650,22 +650,10 @@ def payment_as_output(ctx: FormContext, s):
     levels, find = _payment(s)
     names = None
     for i, ind in enumerate(ctx.indicators):
-        if ind.level2 in levels:
-            if names is None:
-                names = (ctx.memoized.get(_FACTS) or facts(ctx)).names
-            if find[names[i]] is not None:
-                return _payment_as_output_rest(ctx, levels, find, names, i)
-    return ()
-
-
-def _payment_as_output_rest(ctx, levels, find, names, start):
-    """The hits of :func:`payment_as_output` from its first reported row
-    ``start`` on (a generator: built only for the forms that have one)."""
-    inds = ctx.indicators
-    for i in range(start, len(inds)):
-        ind = inds[i]
         if ind.level2 not in levels:
             continue
+        if names is None:
+            names = (ctx.memoized.get(_FACTS) or facts(ctx)).names
         w = find[names[i]]
         if w is None:
             continue

@@ -232,22 +232,29 @@ def score_funds(executed: Decimal | None, budget: Decimal | None, rb: Rulebook,
             return FundsScore(executed, budget, w, None, None, None,
                               f"{_budget_label(rb)}为 {_fmt(budget)}，无法计算执行率")
         ratio = executed / budget
-        # Rounding.apply, without the method call. ratio × 100 and rate × 0.01
-        # are the values of ratio.scaleb(2) and rate / 100 (exact: only
-        # trailing zeros differ), which the quantize below fixes; a
-        # multiplication costs about half of either.
-        r = rb.rate_rounding
-        rate = (ratio * _HUNDRED).quantize(r.exp, r.rounding)
-        base = ratio if rb.score_from == "ratio" else rate * _CENT
-        r = rb.score_rounding
-        score = (w * base).quantize(r.exp, r.rounding)
-        if rb.funds_cap_at_weight and score > w:
-            score = w
-        if score < _ZERO:
-            score = _ZERO
+        rate, score = _rate_and_score(ratio, w, rb)
         return FundsScore(executed, budget, w, ratio, rate, score)
     except _ODD:
         return FundsScore(executed, budget, w, None, None, None, "资金数无法计算")
+
+
+def _rate_and_score(ratio: Decimal, w: Decimal, rb: Rulebook) -> tuple[Decimal, Decimal]:
+    """The funds formula, in one place: the rate in percent (rounded per
+    funds.rate) and the budget score (rounded per funds.score, capped) of
+    ``ratio`` = executed / budget. Rounding.apply without the method call;
+    ratio × 100 and rate × 0.01 are the values of ratio.scaleb(2) and
+    rate / 100 (exact: only trailing zeros differ), which the quantize fixes;
+    a multiplication costs about half of either."""
+    r = rb.rate_rounding
+    rate = (ratio * _HUNDRED).quantize(r.exp, r.rounding)
+    base = ratio if rb.score_from == "ratio" else rate * _CENT
+    r = rb.score_rounding
+    score = (w * base).quantize(r.exp, r.rounding)
+    if rb.funds_cap_at_weight and score > w:
+        score = w
+    if score < _ZERO:
+        score = _ZERO
+    return rate, score
 
 
 def score_at_rate(rate: Decimal | None, rb: Rulebook, weight: Decimal | None = None) -> Decimal | None:
@@ -262,17 +269,7 @@ def score_at_rate(rate: Decimal | None, rb: Rulebook, weight: Decimal | None = N
     try:
         if not (rate.is_finite() and w.is_finite()):
             return None
-        ratio = rate * _CENT
-        r = rb.rate_rounding
-        rounded = (ratio * _HUNDRED).quantize(r.exp, r.rounding)
-        base = ratio if rb.score_from == "ratio" else rounded * _CENT
-        r = rb.score_rounding
-        score = (w * base).quantize(r.exp, r.rounding)
-        if rb.funds_cap_at_weight and score > w:
-            score = w
-        if score < _ZERO:
-            score = _ZERO
-        return score
+        return _rate_and_score(rate * _CENT, w, rb)[1]
     except _ODD:
         return None
 

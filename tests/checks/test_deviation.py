@@ -92,13 +92,13 @@ def test_jx305_note_contradicts_full_points():
     assert findings(edit_indicator(baseline(), 1, deviation="尾款已于12月全部支付。"), "JX305") == []
 
 
-def test_finder_is_any_word_in_the_text():
-    """JX304's one search per table answers as ``any(w in text for w in words)``."""
-    from jixiao.checks.deviation import _finder
+def test_mentions_is_any_word_in_the_text():
+    """JX304's one scan per table answers as ``any(w in text for w in words)``."""
+    from jixiao.checks.deviation import _mentions, _phrases
 
     tables = [(), ("因",), ("原因", "因", "下一步"), ("a.b", "(x", "因"), ("", "因"), ("因为", "因")]
     texts = ["", "因", "没有原因", "a.b", "axb", "(x)", "下一步将加强管理", "完成率为95%。", "因为"]
     for words in tables:
-        has = _finder(words)
+        table = _phrases(words)
         for text in texts:
-            assert bool(has(text)) == any(w in text for w in words), (words, text)
+            assert _mentions(text, table) == any(w in text for w in words), (words, text)

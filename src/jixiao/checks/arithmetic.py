@@ -54,13 +54,7 @@ _SOURCE = attrgetter("source")
 
 def fmt(d: Decimal | None) -> str:
     """A printed value as printed (no exponent); ``None`` as "（空）"."""
-    if d is None:
-        return "（空）"
-    if type(d) is Decimal:  # fixed(d), without its call (messages make about ten a form)
-        s = str(d)
-        if "E" not in s and s[-1].isdigit():
-            return s
-    return format(d, "f")
+    return "（空）" if d is None else fixed(d)
 
 
 def short(d: Decimal) -> str:

@@ -170,28 +170,13 @@ def low_spending_full_outputs(ctx: FormContext, s) -> Hit | None:
     rate = execution_rate_of(ctx)
     if rate is None or rate >= s.rate_below or not ctx.complete:
         return
-    inds = ctx.indicators
-    facts = ctx._rows  # RowFacts, when a check has asked for it (JX109 does): not computed here
-    if facts is not None and ctx.score.indicators_sum is not None:
-        # As in JX404: only RowFacts' lost rows can be below their weight.
-        n_out = 0
-        for ind in inds:
-            if ind.level1 == _OUTPUT:
-                n_out += 1
-        if not n_out:
-            return
-        lost = [inds[i] for i in facts.lost if inds[i].level1 == _OUTPUT]
-        if lost and not _all_full(lost):
-            return
-    else:
-        outputs = [ind for ind in inds if ind.level1 == _OUTPUT]
-        if not _all_full(outputs):
-            return
-        n_out = len(outputs)
+    outputs = [ind for ind in ctx.indicators if ind.level1 == _OUTPUT]
+    if not _all_full(outputs):
+        return
     if enabled(ctx, "JX402") and _payment_rows(ctx, ctx.config.settings["JX402"]):  # type: ignore[union-attr]
         return
-    return Hit("funds.rate", f"执行率 {fmt(rate)}%，低于 {short(s.rate_below)}%，但 {n_out} 项产出指标全部得满分",
-               {"rate": rate, "threshold": s.rate_below, "outputs": n_out})
+    return Hit("funds.rate", f"执行率 {fmt(rate)}%，低于 {short(s.rate_below)}%，但 {len(outputs)} 项产出指标全部得满分",
+               {"rate": rate, "threshold": s.rate_below, "outputs": len(outputs)})
 
 
 @check("JX403", "budget-adjusted-unexplained", title="预算大幅调整但没有说明", severity="warning",

@@ -8,27 +8,31 @@ cause and a measure, and must not contradict the row it explains.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from decimal import Decimal
 
 from .base import Hit, check
+from .chinese import has_phrase
 from .context import FormContext
 from .design import PerRun
 
 _NUM = Decimal("0.01")
 
 
-def _finder(words: tuple[str, ...]) -> Callable[[str], object]:
-    """A test for "``text`` contains one of ``words``" (true or None): one
-    search of an alternation, not a substring test per word (a note is
-    long, and JX304's two tables hold thirty words). An empty word is in every text."""
-    if any(not w for w in words):
-        return lambda text: True
-    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or r"(?!)").search
+def _phrases(words) -> tuple[str, ...] | None:
+    """A word table of JX304 for :func:`_mentions`; None when it holds an
+    empty word (which is in every text)."""
+    t = tuple(words)
+    return None if "" in t else t
 
 
-_cause_measure = PerRun(lambda s: (_finder(s.cause_words), _finder(s.measure_words)))  # JX304's settings -> tests
+def _mentions(text: str, words: tuple[str, ...] | None) -> bool:
+    """Whether ``text`` contains one of ``words`` (``_phrases``): one scan
+    (chinese.has_phrase), not a substring test per word (a note is long, and
+    JX304's two tables hold thirty words)."""
+    return words is None or has_phrase(text, words)
+
+
+_cause_measure = PerRun(lambda s: (_phrases(s.cause_words), _phrases(s.measure_words)))  # JX304's settings
 
 # Decimals in messages are written ``{x!s}``: the same text as ``{x}`` (for a
 # Decimal ``format(x, "")`` is ``str(x)``) without the format-spec machinery.
@@ -177,13 +181,13 @@ def note_without_cause_or_measure(ctx: FormContext, s):
 def _note_without_cause_or_measure_rest(ctx, s, noted):
     """The hits of :func:`note_without_cause_or_measure` past its early returns (a generator: built
     only for the forms that get that far)."""
-    has_cause, has_measure = _cause_measure(s)
+    causes, measures = _cause_measure(s)
     for i in noted:
         ind = ctx.indicators[i]
         note = ind.deviation.strip()
         if not ctx.has_note(i) or len(note) < s.min_chars:
             continue
-        if not has_cause(note) and not has_measure(note):
+        if not _mentions(note, causes) and not _mentions(note, measures):
             yield Hit(f"indicators[{i}].deviation", f"“{ind.name}”的偏差说明“{note[:30]}”没有写明原因或改进措施",
                       {"name": ind.name, "deviation": note})
 
